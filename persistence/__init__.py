@@ -1,0 +1,1 @@
+"""Knowledge Hub's data layer: PostgreSQL models, async repositories, the embedded server."""

@@ -1,0 +1,165 @@
+"""The async engine, its sessions, start-up retry and the readiness check."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+from persistence import embedded
+from persistence.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def resolve_url(settings: Settings, *, stop_embedded_on_exit: bool = False) -> str:
+    """The `postgresql://` URL in use: DATABASE_URL, or the embedded server (started if needed)."""
+    if settings.database_url:
+        return settings.database_url
+    return embedded.start(settings.data_dir, stop_on_exit=stop_embedded_on_exit)
+
+
+def async_url(url: str) -> str:
+    """The SQLAlchemy asyncpg form of a plain `postgresql://` URL."""
+    parsed = make_url(url)
+    return parsed.set(drivername="postgresql+asyncpg").render_as_string(hide_password=False)
+
+
+def create_engine(url: str, settings: Settings) -> AsyncEngine:
+    """One engine per process, with the pool settings from the environment."""
+    engine = create_async_engine(
+        async_url(url),
+        pool_size=settings.pool_size,
+        max_overflow=settings.max_overflow,
+        pool_timeout=settings.pool_timeout,
+        pool_recycle=settings.pool_recycle,
+        pool_pre_ping=True,
+    )
+    return engine
+
+
+def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions that never expire loaded rows and never flush behind the caller's back."""
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+async def scope_transaction(
+    session: AsyncSession,
+    *,
+    organization_id: uuid.UUID | None,
+    statement_timeout_ms: int,
+    read_only: bool = False,
+) -> None:
+    """Set the transaction's mode, timeout and organization in one round trip.
+
+    Uses `SET LOCAL` semantics (`set_config(..., true)`) so it also works behind PgBouncer
+    in transaction mode. The organization setting is what row-level security reads.
+    """
+    if read_only:
+        await session.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY"))
+    await session.execute(
+        text(
+            "SELECT set_config('statement_timeout', :timeout, true),"
+            " set_config('app.organization_id', :org, true)"
+        ),
+        {"timeout": str(statement_timeout_ms), "org": str(organization_id or "")},
+    )
+
+
+async def wait_until_reachable(
+    engine: AsyncEngine, *, retries: int, base_delay: float = 0.5
+) -> None:
+    """Retry the first connection with exponential backoff: the database may still be starting."""
+    for attempt in range(retries + 1):
+        try:
+            async with engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+            return
+        except (OperationalError, DBAPIError, OSError) as exc:
+            if attempt == retries:
+                raise
+            delay = base_delay * 2**attempt
+            log.warning("database not reachable (%s); retrying in %.1fs", exc, delay)
+            await asyncio.sleep(delay)
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """What `/readyz` and `khub` report about the database."""
+
+    reachable: bool
+    revision: str | None
+    head: str | None
+    detail: str = ""
+
+    @property
+    def ready(self) -> bool:
+        return self.reachable and self.revision is not None and self.revision == self.head
+
+
+async def check_readiness(engine: AsyncEngine) -> Readiness:
+    """Is the database reachable, and are the migrations at head?"""
+    from persistence.migrate import head_revision
+
+    head = head_revision()
+    try:
+        async with engine.connect() as conn:
+            exists = await conn.scalar(text("SELECT to_regclass('alembic_version') IS NOT NULL"))
+            revision = (
+                await conn.scalar(text("SELECT version_num FROM alembic_version"))
+                if exists
+                else None
+            )
+    except (OperationalError, DBAPIError, OSError) as exc:
+        return Readiness(reachable=False, revision=None, head=head, detail=str(exc))
+    return Readiness(reachable=True, revision=revision, head=head)
+
+
+@dataclass
+class Database:
+    """The process's engine and session factory, made once at start-up."""
+
+    url: str
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    settings: Settings
+
+    @classmethod
+    async def open(cls, settings: Settings, *, stop_embedded_on_exit: bool = False) -> Database:
+        """Resolve the URL (starting the embedded server if needed) and wait until it answers."""
+        url = await asyncio.to_thread(
+            resolve_url, settings, stop_embedded_on_exit=stop_embedded_on_exit
+        )
+        engine = create_engine(url, settings)
+        await wait_until_reachable(engine, retries=settings.connect_retries)
+        return cls(url=url, engine=engine, sessions=session_factory(engine), settings=settings)
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+    @asynccontextmanager
+    async def transaction(
+        self, organization_id: uuid.UUID | None = None, *, read_only: bool = False
+    ) -> AsyncIterator[AsyncSession]:
+        """One session in one transaction, committed on success and rolled back on error."""
+        async with self.sessions() as session, session.begin():
+            await scope_transaction(
+                session,
+                organization_id=organization_id,
+                statement_timeout_ms=self.settings.statement_timeout_ms,
+                read_only=read_only,
+            )
+            yield session

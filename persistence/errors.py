@@ -1,0 +1,116 @@
+"""Domain errors raised by repositories, and the one place driver errors become them."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from functools import cache
+
+from sqlalchemy import CheckConstraint, ForeignKeyConstraint, Index, Table, UniqueConstraint
+from sqlalchemy.exc import DBAPIError
+
+
+class DomainError(Exception):
+    """An expected failure the caller can show to a user; never a bug."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(DomainError):
+    def __init__(self, entity: str, id: uuid.UUID | str | None = None, *, field: str | None = None):
+        detail = f" {id}" if id is not None else ""
+        super().__init__(f"{entity}{detail} was not found")
+        self.entity = entity
+        self.id = id
+        self.field = field
+
+
+class AlreadyExists(DomainError):
+    def __init__(self, entity: str, field: str) -> None:
+        super().__init__(f"a {entity} with this {field} already exists")
+        self.entity = entity
+        self.field = field
+
+
+class ValidationError(DomainError):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class VersionConflict(DomainError):
+    def __init__(self, entity: str, id: uuid.UUID, current_version: int) -> None:
+        super().__init__(
+            f"{entity} {id} was changed by someone else: it is at version {current_version}"
+        )
+        self.entity = entity
+        self.id = id
+        self.current_version = current_version
+
+
+class StillReferenced(ValidationError):
+    """A row cannot be purged while rows that must not lose it still point at it."""
+
+
+_SQLSTATE_UNIQUE = "23505"
+_SQLSTATE_FOREIGN_KEY = "23503"
+_SQLSTATE_CHECK = "23514"
+_SQLSTATE_NOT_NULL = "23502"
+_SQLSTATE_EXCLUSION = "23P01"
+_SQLSTATE_BAD_TEXT = "22P02"
+_SQLSTATE_DATA = "22"
+
+
+def _entity(table: Table) -> str:
+    return table.name.removesuffix("s").replace("_", " ")
+
+
+@cache
+def _constraints() -> dict[str, tuple[Table, str]]:
+    """Constraint or unique-index name -> (table, the column a user would blame)."""
+    from persistence.models import Base
+
+    found: dict[str, tuple[Table, str]] = {}
+    for table in Base.metadata.tables.values():
+        names = [c.name for c in table.columns if c.name != "organization_id"]
+        for item in [*table.constraints, *table.indexes]:
+            if item.name is None:
+                continue
+            if isinstance(item, Index | UniqueConstraint | ForeignKeyConstraint):
+                columns = [c.name for c in item.columns if c.name != "organization_id"]
+                field = item.info.get("field") or (columns[0] if columns else "id")
+            elif isinstance(item, CheckConstraint):
+                text = str(item.sqltext)
+                field = next((n for n in names if re.search(rf"\b{n}\b", text)), "id")
+            else:
+                continue
+            found[str(item.name)] = (table, field)
+    return found
+
+
+def translate(exc: DBAPIError) -> DomainError | None:
+    """The domain error a driver exception stands for, or None when it is a real fault."""
+    driver = getattr(exc.orig, "__cause__", None) or exc.orig
+    driver = getattr(exc, "driver_exception", None) or driver
+    sqlstate = getattr(driver, "sqlstate", None) or ""
+    constraint = getattr(driver, "constraint_name", None)
+    table, field = _constraints().get(constraint or "", (None, None))
+    entity = _entity(table) if table is not None else "row"
+    if sqlstate == _SQLSTATE_UNIQUE:
+        return AlreadyExists(entity, field or "value")
+    if sqlstate == _SQLSTATE_FOREIGN_KEY:
+        detail = getattr(driver, "detail", "") or ""
+        if "is still referenced" in detail:
+            return StillReferenced("id", f"this {entity} is still referenced by other rows")
+        return NotFound(field.removesuffix("_id") if field else "referenced row", field=field)
+    if sqlstate == _SQLSTATE_CHECK:
+        message = f"{(field or 'value').replace('_', ' ')} is not valid"
+        return ValidationError(field or "input", f"{message} ({constraint})")
+    if sqlstate == _SQLSTATE_NOT_NULL:
+        column = getattr(driver, "column_name", None) or "input"
+        return ValidationError(column, f"{column.replace('_', ' ')} is required")
+    if sqlstate == _SQLSTATE_BAD_TEXT or sqlstate.startswith(_SQLSTATE_DATA):
+        return ValidationError("input", str(getattr(driver, "message", driver)))
+    return None

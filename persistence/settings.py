@@ -1,0 +1,70 @@
+"""Database and identity settings, read once from the environment into one typed object."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import platformdirs
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ValueError(f"{name} must be an integer, got {raw!r}") from exc
+
+
+def default_data_dir() -> Path:
+    """Where the embedded PostgreSQL keeps its data when KHUB_DATA_DIR is not set.
+
+    Under root the server runs as another OS user and every parent of the data directory is
+    opened for it to traverse, so root gets /var/lib (meant to be shared) instead of /root.
+    """
+    if os.name == "posix" and os.geteuid() == 0:
+        return Path("/var/lib/knowledge-hub/pgdata")
+    return Path(platformdirs.user_data_dir("knowledge-hub")) / "pgdata"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the data layer reads from the environment.
+
+    `database_url` is None when the embedded PostgreSQL should be used.
+    """
+
+    database_url: str | None = None
+    data_dir: Path = field(default_factory=default_data_dir)
+    pool_size: int = 5
+    max_overflow: int = 10
+    pool_timeout: int = 30
+    pool_recycle: int = 1800
+    statement_timeout_ms: int = 15_000
+    connect_retries: int = 5
+    bcrypt_rounds: int = 12
+    login_max_failures: int = 5
+    login_lockout_seconds: int = 900
+    session_ttl_seconds: int = 7 * 24 * 3600
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        """Read the settings from KHUB_* variables and DATABASE_URL."""
+        data_dir = os.environ.get("KHUB_DATA_DIR")
+        return cls(
+            database_url=os.environ.get("DATABASE_URL") or None,
+            data_dir=Path(data_dir).expanduser() if data_dir else default_data_dir(),
+            pool_size=_int("KHUB_DB_POOL_SIZE", cls.pool_size),
+            max_overflow=_int("KHUB_DB_MAX_OVERFLOW", cls.max_overflow),
+            pool_timeout=_int("KHUB_DB_POOL_TIMEOUT", cls.pool_timeout),
+            pool_recycle=_int("KHUB_DB_POOL_RECYCLE", cls.pool_recycle),
+            statement_timeout_ms=_int("KHUB_DB_STATEMENT_TIMEOUT_MS", cls.statement_timeout_ms),
+            connect_retries=_int("KHUB_DB_CONNECT_RETRIES", cls.connect_retries),
+            bcrypt_rounds=_int("KHUB_BCRYPT_ROUNDS", cls.bcrypt_rounds),
+            login_max_failures=_int("KHUB_LOGIN_MAX_FAILURES", cls.login_max_failures),
+            login_lockout_seconds=_int("KHUB_LOGIN_LOCKOUT_SECONDS", cls.login_lockout_seconds),
+            session_ttl_seconds=_int("KHUB_SESSION_TTL_SECONDS", cls.session_ttl_seconds),
+        )

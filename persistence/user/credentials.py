@@ -1,0 +1,134 @@
+"""Login sessions and API keys: random secrets stored only as hashes, expiring, revocable."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, or_, update
+
+from persistence.errors import NotFound, ValidationError
+from persistence.repository import Repository
+from persistence.user import tokens
+from persistence.user.models import ApiKey, UserSession
+
+SCOPES = ("read", "write")
+
+
+class SessionRepository(Repository[UserSession]):
+    model = UserSession
+    entity = "session"
+    sort_keys = {"created_at": UserSession.created_at}
+
+    async def open(
+        self,
+        user_id: uuid.UUID,
+        *,
+        ttl: timedelta,
+        client_address: str | None = None,
+        user_agent: str | None = None,
+    ) -> tuple[str, UserSession]:
+        """A new session; the token is returned here and never stored."""
+        token = tokens.new_secret(tokens.SESSION_PREFIX, self.scope.organization_id)
+        row = await self.create(
+            user_id=user_id,
+            token_hash=tokens.hash_secret(token),
+            expires_at=func.now() + ttl,
+            client_address=client_address,
+            user_agent=user_agent,
+        )
+        return token, row
+
+    async def resolve(self, token: str) -> UserSession | None:
+        """The live (unexpired, unrevoked) session a token opens, if any."""
+        stmt = self.select().where(
+            UserSession.token_hash == tokens.hash_secret(token),
+            UserSession.revoked_at.is_(None),
+            UserSession.expires_at > func.now(),
+        )
+        return (await self.session.scalars(stmt)).first()
+
+    async def revoke(self, token: str) -> bool:
+        """End a session; False when it was not live."""
+        stmt = (
+            update(UserSession)
+            .where(
+                UserSession.organization_id == self.scope.organization_id,
+                UserSession.token_hash == tokens.hash_secret(token),
+                UserSession.revoked_at.is_(None),
+            )
+            .values(revoked_at=func.now())
+            .returning(UserSession.id)
+        )
+        return (await self.session.execute(stmt)).scalar() is not None
+
+
+class ApiKeyRepository(Repository[ApiKey]):
+    model = ApiKey
+    entity = "API key"
+    sort_keys = {"created_at": ApiKey.created_at, "name": ApiKey.name}
+
+    async def issue(
+        self,
+        user_id: uuid.UUID,
+        *,
+        name: str,
+        scopes: Sequence[str],
+        expires_at: datetime | None = None,
+    ) -> tuple[str, ApiKey]:
+        """A new key; its secret is returned once and only its hash is kept."""
+        unknown = sorted(set(scopes) - set(SCOPES))
+        if unknown or not scopes:
+            raise ValidationError("scopes", f"scopes must be a non-empty subset of {SCOPES}")
+        secret = tokens.new_secret(tokens.API_KEY_PREFIX, self.scope.organization_id)
+        row = await self.create(
+            user_id=user_id,
+            name=name,
+            prefix=tokens.display_prefix(secret),
+            secret_hash=tokens.hash_secret(secret),
+            scopes=sorted(set(scopes)),
+            expires_at=expires_at,
+        )
+        return secret, row
+
+    async def resolve(self, secret: str) -> ApiKey | None:
+        """The usable key for a secret, stamping its last use; None if revoked or expired."""
+        stmt = (
+            update(ApiKey)
+            .where(
+                ApiKey.organization_id == self.scope.organization_id,
+                ApiKey.secret_hash == tokens.hash_secret(secret),
+                ApiKey.revoked_at.is_(None),
+                or_(ApiKey.expires_at.is_(None), ApiKey.expires_at > func.now()),
+            )
+            .values(last_used_at=func.now())
+            .returning(ApiKey)
+        )
+        return (await self._run(stmt)).scalars().first()
+
+    async def find(self, secret: str) -> ApiKey | None:
+        """The usable key for a secret without stamping it (for read-only transactions)."""
+        stmt = self.select().where(
+            ApiKey.secret_hash == tokens.hash_secret(secret),
+            ApiKey.revoked_at.is_(None),
+            or_(ApiKey.expires_at.is_(None), ApiKey.expires_at > func.now()),
+        )
+        return (await self.session.scalars(stmt)).first()
+
+    async def revoke(self, id: uuid.UUID) -> ApiKey:
+        """Revoke a key by id; NotFound if it does not exist or was revoked already."""
+        stmt = (
+            update(ApiKey)
+            .where(
+                ApiKey.organization_id == self.scope.organization_id,
+                ApiKey.id == id,
+                ApiKey.revoked_at.is_(None),
+            )
+            .values(revoked_at=func.now())
+            .returning(ApiKey)
+        )
+        row = (await self._run(stmt)).scalars().first()
+        if row is None:
+            raise NotFound(self.entity, id)
+        return row
