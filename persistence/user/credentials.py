@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, or_, update
 
@@ -34,7 +34,7 @@ class SessionRepository(Repository[UserSession]):
         row = await self.create(
             user_id=user_id,
             token_hash=tokens.hash_secret(token),
-            expires_at=func.now() + ttl,
+            expires_at=datetime.now(UTC) + ttl,
             client_address=client_address,
             user_agent=user_agent,
         )

@@ -1,0 +1,113 @@
+"""Shared fixtures: a real PostgreSQL database made for this test run, migrated to head.
+
+With DATABASE_URL set, a fresh database `khub_test_<random>` is created on that server
+(the role needs CREATEDB) and dropped at the end; otherwise an embedded PostgreSQL is
+started in a temporary directory. Nothing runs against SQLite or a mocked session.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from persistence import embedded
+from persistence.database import create_engine, scope_transaction
+from persistence.migrate import upgrade
+from persistence.scope import Scope
+from persistence.settings import Settings
+from persistence.user.models import Organization
+from persistence.user.repository import OrganizationRepository
+from tests.fixtures.databases import create_database, drop_database
+from tests.fixtures.statements import StatementCounter
+
+pytest_plugins = ["tests.fixtures.users", "tests.fixtures.content"]
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    """The environment's settings with a cheap bcrypt cost, so tests stay fast."""
+    return replace(Settings.from_env(), bcrypt_rounds=4, login_max_failures=3)
+
+
+@pytest.fixture(scope="session")
+def server_url() -> Iterator[str]:
+    """A maintenance URL of a PostgreSQL server this run may create databases on."""
+    if os.environ.get("DATABASE_URL"):
+        yield os.environ["DATABASE_URL"]
+        return
+    workdir = Path(tempfile.mkdtemp(prefix="khub-test-"))
+    try:
+        yield embedded.start(workdir / "pgdata", stop_on_exit=True, delete_on_exit=True)
+    finally:
+        embedded.stop(workdir / "pgdata")
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+async def database_url(server_url: str) -> AsyncIterator[str]:
+    """A fresh database for this run, migrated to head, dropped afterwards."""
+    url = await create_database(server_url, f"khub_test_{uuid.uuid4().hex[:12]}")
+    await upgrade(url)
+    yield url
+    await drop_database(server_url, url)
+
+
+@pytest.fixture(scope="session")
+async def engine(database_url: str, settings: Settings) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(database_url, settings)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+def statements(engine: AsyncEngine) -> Iterator[StatementCounter]:
+    """Counts the SQL statements the engine sends while the test runs."""
+    with StatementCounter.listening(engine) as counter:
+        yield counter
+
+
+@pytest.fixture
+async def session(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
+    """A session inside an outer transaction that is rolled back after the test.
+
+    Commits inside the test become savepoints (`join_transaction_mode="create_savepoint"`),
+    so nothing a repository test writes survives it.
+    """
+    async with engine.connect() as connection:
+        transaction = await connection.begin()
+        session = AsyncSession(
+            bind=connection,
+            expire_on_commit=False,
+            autoflush=False,
+            join_transaction_mode="create_savepoint",
+        )
+        try:
+            yield session
+        finally:
+            await session.close()
+            await transaction.rollback()
+
+
+@pytest.fixture
+async def organization(session: AsyncSession) -> Organization:
+    slug = f"org-{uuid.uuid4().hex[:10]}"
+    return await OrganizationRepository(session).create(slug=slug, name="Test Organization")
+
+
+@pytest.fixture
+async def scope(session: AsyncSession, organization: Organization, settings: Settings) -> Scope:
+    """The organization's unrestricted scope, with its transaction settings applied."""
+    await scope_transaction(
+        session,
+        organization_id=organization.id,
+        statement_timeout_ms=settings.statement_timeout_ms,
+    )
+    return Scope.system(organization.id)
