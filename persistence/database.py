@@ -56,20 +56,18 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
 
 
+READ_ONLY_SNAPSHOT = {"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
+"""Connection options for a query's transaction: one consistent, read-only snapshot."""
+
+
 async def scope_transaction(
-    session: AsyncSession,
-    *,
-    organization_id: uuid.UUID | None,
-    statement_timeout_ms: int,
-    read_only: bool = False,
+    session: AsyncSession, *, organization_id: uuid.UUID | None, statement_timeout_ms: int
 ) -> None:
-    """Set the transaction's mode, timeout and organization in one round trip.
+    """Set the transaction's timeout and organization in one round trip.
 
     Uses `SET LOCAL` semantics (`set_config(..., true)`) so it also works behind PgBouncer
     in transaction mode. The organization setting is what row-level security reads.
     """
-    if read_only:
-        await session.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY"))
     await session.execute(
         text(
             "SELECT set_config('statement_timeout', :timeout, true),"
@@ -155,11 +153,13 @@ class Database:
         self, organization_id: uuid.UUID | None = None, *, read_only: bool = False
     ) -> AsyncIterator[AsyncSession]:
         """One session in one transaction, committed on success and rolled back on error."""
-        async with self.sessions() as session, session.begin():
-            await scope_transaction(
-                session,
-                organization_id=organization_id,
-                statement_timeout_ms=self.settings.statement_timeout_ms,
-                read_only=read_only,
-            )
-            yield session
+        async with self.engine.connect() as connection:
+            if read_only:
+                await connection.execution_options(**READ_ONLY_SNAPSHOT)
+            async with self.sessions(bind=connection) as session, session.begin():
+                await scope_transaction(
+                    session,
+                    organization_id=organization_id,
+                    statement_timeout_ms=self.settings.statement_timeout_ms,
+                )
+                yield session

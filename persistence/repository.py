@@ -10,13 +10,13 @@ import uuid
 from collections.abc import Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, any_, bindparam, func, insert, select, tuple_
+from sqlalchemy import ColumnElement, Select, any_, bindparam, func, insert, or_, select, tuple_
 from sqlalchemy import delete as sql_delete
 from sqlalchemy import update as sql_update
 from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from persistence.base import Base
 from persistence.errors import DomainError, NotFound, ValidationError, VersionConflict, translate
@@ -153,6 +153,69 @@ class Repository(Generic[M]):
             has_previous_page=more if backwards else window.after is not None,
         )
 
+    async def first_per(
+        self,
+        column: str,
+        keys: Sequence[uuid.UUID],
+        *,
+        limit: int,
+        order: Order = DEFAULT_ORDER,
+        filter: Any = None,
+    ) -> dict[uuid.UUID, Page[M]]:
+        """The first `limit` rows for each key of `column` (e.g. each parent), in one statement.
+
+        A window function numbers the rows of each key; one extra row per key tells whether
+        that key has a next page.
+        """
+        model: Any = self.model
+        key = self._sort_key(order)
+        group = getattr(model, column)
+        direction = (lambda c: c.desc()) if order.descending else (lambda c: c.asc())
+        number = (
+            func.row_number()
+            .over(partition_by=group, order_by=(direction(key), direction(model.id)))
+            .label("row_number")
+        )
+        ranked = (
+            self.select(filter=filter)
+            .where(group == any_(uuid_array("keys", keys)))
+            .add_columns(number)
+            .subquery()
+        )
+        row = aliased(model, ranked)
+        stmt = (
+            select(row)
+            .where(ranked.c.row_number <= limit + 1)
+            .order_by(ranked.c[group.key], ranked.c.row_number)
+        )
+        grouped: dict[uuid.UUID, list[M]] = {k: [] for k in keys}
+        for item in (await self.session.scalars(stmt)).all():
+            grouped[getattr(item, column)].append(item)
+        return {
+            k: Page(
+                items=rows[:limit],
+                cursors=[encode_cursor((getattr(r, key.key), r.id)) for r in rows[:limit]],
+                has_next_page=len(rows) > limit,
+                has_previous_page=False,
+            )
+            for k, rows in grouped.items()
+        }
+
+    async def count_per(
+        self, column: str, keys: Sequence[uuid.UUID], *, filter: Any = None
+    ) -> dict[uuid.UUID, int]:
+        """How many rows each key of `column` has, in one GROUP BY statement."""
+        model: Any = self.model
+        group = getattr(model, column)
+        counted = (
+            self.select(filter=filter)
+            .where(group == any_(uuid_array("keys", keys)))
+            .with_only_columns(group, func.count())
+            .group_by(group)
+        )
+        found = {group_key: n for group_key, n in await self.session.execute(counted)}
+        return {k: found.get(k, 0) for k in keys}
+
     # -- writing -------------------------------------------------------------------------
 
     async def _run(self, stmt: Any, params: Any = None) -> Any:
@@ -276,3 +339,22 @@ def _row_gt(columns: tuple[Any, Any], values: tuple[Any, Any]) -> ColumnElement[
 
 def _row_lt(columns: tuple[Any, Any], values: tuple[Any, Any]) -> ColumnElement[bool]:
     return tuple_(*columns) < tuple_(*values)
+
+
+class PrivateToOwner:
+    """Row visibility for tables with `visibility` and `owner_id`: PRIVATE rows exist only
+    for their owner and admins — absent from reads, counts and updates for everyone else."""
+
+    scope: Scope
+    model: ClassVar[type[Base]]
+
+    def visible(self) -> list[ColumnElement[bool]]:
+        from persistence.collection.models import Visibility
+
+        model: Any = self.model
+        if self.scope.is_admin:
+            return []
+        shared = model.visibility == Visibility.ORGANIZATION
+        if self.scope.user_id is None:
+            return [shared]
+        return [or_(shared, model.owner_id == self.scope.user_id)]

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, literal, select
+from sqlalchemy import any_, func, literal, select
 
 from persistence.collection.models import Collection
 from persistence.errors import ValidationError
-from persistence.repository import Repository
+from persistence.repository import PrivateToOwner, Repository, uuid_array
 
 
 @dataclass(frozen=True)
@@ -20,7 +21,9 @@ class CollectionFilter:
     search: str | None = None
 
 
-class CollectionRepository(Repository[Collection]):
+class CollectionRepository(PrivateToOwner, Repository[Collection]):
+    """The folder tree; PRIVATE collections exist only for their owner and admins."""
+
     model = Collection
     entity = "collection"
     sort_keys = {
@@ -39,30 +42,43 @@ class CollectionRepository(Repository[Collection]):
             clauses.append(func.lower(Collection.name).like(f"%{filter.search.lower()}%"))
         return clauses
 
-    def _lineage(self, start: uuid.UUID) -> Any:
-        """A recursive CTE of `start` and its ancestors, with their depth (0 = start)."""
+    def _lineage(self, starts: Sequence[uuid.UUID]) -> Any:
+        """A recursive CTE of each start and its ancestors, with their depth (0 = start)."""
         org = self.scope.organization_id
-        base = select(Collection.id, Collection.parent_id, literal(0).label("depth")).where(
-            Collection.organization_id == org, Collection.id == start
-        )
+        base = select(
+            Collection.id.label("start"),
+            Collection.id,
+            Collection.parent_id,
+            literal(0).label("depth"),
+        ).where(Collection.organization_id == org, Collection.id == any_(uuid_array("s", starts)))
         lineage = base.cte("lineage", recursive=True)
-        step = select(Collection.id, Collection.parent_id, lineage.c.depth + 1).where(
+        step = select(
+            lineage.c.start, Collection.id, Collection.parent_id, lineage.c.depth + 1
+        ).where(
             Collection.organization_id == org,
             Collection.id == lineage.c.parent_id,
             lineage.c.depth < 1000,  # guards against a cycle the constraints somehow missed
         )
         return lineage.union_all(step)
 
-    async def ancestors(self, id: uuid.UUID) -> list[Collection]:
-        """The chain from the root down to the parent of `id`, in one statement."""
-        lineage = self._lineage(id)
+    async def ancestors_of(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[Collection]]:
+        """Each collection's chain from the root down to its parent, in one statement."""
+        lineage = self._lineage(ids)
         stmt = (
             self.select()
             .join(lineage, Collection.id == lineage.c.id)
             .where(lineage.c.depth > 0)
-            .order_by(lineage.c.depth.desc())
+            .add_columns(lineage.c.start)
+            .order_by(lineage.c.start, lineage.c.depth.desc())
         )
-        return list((await self.session.scalars(stmt)).all())
+        found: dict[uuid.UUID, list[Collection]] = {i: [] for i in ids}
+        for collection, start in await self.session.execute(stmt):
+            found[start].append(collection)
+        return found
+
+    async def ancestors(self, id: uuid.UUID) -> list[Collection]:
+        """The chain from the root down to the parent of `id`, in one statement."""
+        return (await self.ancestors_of([id]))[id]
 
     async def move(
         self, id: uuid.UUID, *, parent_id: uuid.UUID | None, expected_version: int
@@ -72,7 +88,7 @@ class CollectionRepository(Repository[Collection]):
             if parent_id == id:
                 raise ValidationError("parent_id", "a collection cannot be its own parent")
             await self.get(parent_id)
-            lineage = self._lineage(parent_id)
+            lineage = self._lineage([parent_id])
             cycle = await self.session.scalar(
                 select(func.count()).select_from(lineage).where(lineage.c.id == id)
             )

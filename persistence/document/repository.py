@@ -7,14 +7,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import any_, delete, func, or_, select
+from sqlalchemy import any_, delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 
 from persistence.collection.models import Visibility
 from persistence.document.models import Annotation, Document, DocumentStatus, DocumentTag, Tag
 from persistence.errors import ValidationError
 from persistence.ids import new_id
-from persistence.repository import Repository, uuid_array
+from persistence.repository import PrivateToOwner, Repository, uuid_array
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,9 @@ class DocumentFilter:
     search: str | None = None
 
 
-class DocumentRepository(Repository[Document]):
+class DocumentRepository(PrivateToOwner, Repository[Document]):
+    """Documents; PRIVATE ones exist only for their owner and admins."""
+
     model = Document
     entity = "document"
     sort_keys = {
@@ -35,19 +37,6 @@ class DocumentRepository(Repository[Document]):
         "updated_at": Document.updated_at,
         "title": Document.title,
     }
-
-    def visible(self) -> list[Any]:
-        """PRIVATE documents exist only for their owner and admins."""
-        if self.scope.is_admin:
-            return []
-        if self.scope.user_id is None:
-            return [Document.visibility == Visibility.ORGANIZATION]
-        return [
-            or_(
-                Document.visibility == Visibility.ORGANIZATION,
-                Document.owner_id == self.scope.user_id,
-            )
-        ]
 
     def filters(self, filter: DocumentFilter) -> list[Any]:
         clauses: list[Any] = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, or_, update
 
@@ -68,6 +69,10 @@ class ApiKeyRepository(Repository[ApiKey]):
     model = ApiKey
     entity = "API key"
     sort_keys = {"created_at": ApiKey.created_at, "name": ApiKey.name}
+
+    def visible(self) -> list[Any]:
+        """A user sees their own keys; admins see everyone's."""
+        return [] if self.scope.is_admin else [ApiKey.user_id == self.scope.user_id]
 
     async def issue(
         self,

@@ -147,8 +147,11 @@ class OrganizationRepository:
     async def by_slug(self, slug: str) -> Organization | None:
         return await self.session.scalar(select(Organization).where(Organization.slug == slug))
 
+    async def find(self, id: uuid.UUID) -> Organization | None:
+        return await self.session.scalar(select(Organization).where(Organization.id == id))
+
     async def get(self, id: uuid.UUID) -> Organization:
-        org = await self.session.get(Organization, id)
+        org = await self.find(id)
         if org is None:
             raise NotFound("organization", id)
         return org

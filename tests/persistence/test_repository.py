@@ -235,3 +235,28 @@ async def test_count_respects_filters_and_soft_delete(
 
     assert await documents.count() == 3
     assert await documents.count(include_deleted=True) == 4
+
+
+async def test_first_per_key_returns_each_groups_first_rows_in_one_statement(
+    documents: DocumentRepository,
+    collections,
+    editor: User,
+    statements: StatementCounter,
+) -> None:
+    a = await collections.create(name="A", owner_id=editor.id)
+    b = await collections.create(name="B", owner_id=editor.id)
+    empty = await collections.create(name="Empty", owner_id=editor.id)
+    await documents.create_many(document_rows(editor, 5, collection_id=a.id))
+    await documents.create_many(document_rows(editor, 2, collection_id=b.id))
+    statements.reset()
+
+    pages = await documents.first_per(
+        "collection_id", [a.id, b.id, empty.id], limit=3, order=Order("title")
+    )
+    counts = await documents.count_per("collection_id", [a.id, b.id, empty.id])
+
+    assert statements.count == 2
+    assert [d.title for d in pages[a.id].items] == ["Doc 000", "Doc 001", "Doc 002"]
+    assert pages[a.id].has_next_page and not pages[b.id].has_next_page
+    assert pages[empty.id].items == []
+    assert counts == {a.id: 5, b.id: 2, empty.id: 0}

@@ -1,0 +1,106 @@
+"""The Starlette application: `/graphql`, health and readiness, request ids, lifespan."""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route, WebSocketRoute
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from graph.schema import build_schema
+from graph.settings import ServerSettings
+from graph.view import GraphQLView
+from persistence.database import Database, check_readiness
+from persistence.migrate import upgrade
+
+log = logging.getLogger("khub")
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+class RequestIdMiddleware:
+    """Gives every request an id (the caller's `X-Request-ID` if sane), echoed in the
+    response, carried by audit events and by the log line of any unexpected error."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        given = headers.get(b"x-request-id", b"").decode("latin-1")
+        request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", []).append((b"x-request-id", request_id.encode()))
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)
+
+
+async def healthz(request: Request) -> JSONResponse:
+    """Liveness: the process answers."""
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> JSONResponse:
+    """Readiness: the database answers and its schema is at the migrations' head."""
+    readiness = await check_readiness(request.app.state.db.engine)
+    body = {
+        "status": "ready" if readiness.ready else "not ready",
+        "database": "reachable" if readiness.reachable else "unreachable",
+        "revision": readiness.revision,
+        "head": readiness.head,
+    }
+    return JSONResponse(body, status_code=200 if readiness.ready else 503)
+
+
+def create_app(
+    settings: ServerSettings | None = None,
+    *,
+    database: Database | None = None,
+    migrate: bool = False,
+) -> Starlette:
+    """The ASGI app. Without `database`, the lifespan opens one (starting the embedded
+    PostgreSQL when no DATABASE_URL is set, and then applying the migrations)."""
+    settings = settings or ServerSettings.from_env()
+    view = GraphQLView(build_schema(settings), settings)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if database is not None:
+            yield
+            return
+        db = await Database.open(settings.database, stop_embedded_on_exit=True)
+        if migrate or settings.database.database_url is None:
+            await upgrade(db.url)
+        app.state.db = db
+        try:
+            yield
+        finally:
+            await db.close()
+
+    app = Starlette(
+        routes=[
+            Route("/graphql", view, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", view),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+        ],
+        lifespan=lifespan,
+    )
+    app.add_middleware(RequestIdMiddleware)
+    if database is not None:
+        app.state.db = database
+    return app

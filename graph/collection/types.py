@@ -1,0 +1,63 @@
+"""Collections (the folder tree) as GraphQL types."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+from strawberry import relay
+
+from graph.collection.loaders import (
+    AncestorsByCollectionLoader,
+    ChildrenByCollectionLoader,
+    CollectionByIdLoader,
+)
+from graph.core.enums import Visibility
+from graph.core.loaders import related
+from graph.core.nodes import LoadedNode
+from graph.core.pagination import Connection, nested
+from graph.core.types import RowType
+from graph.document.loaders import DocumentsByCollectionLoader
+from graph.user.loaders import UserByIdLoader
+from graph.user.types import User
+from persistence.collection import models
+
+if TYPE_CHECKING:
+    from graph.document.types import Document
+
+DocumentRef = Annotated["Document", strawberry.lazy("graph.document.types")]
+
+
+@strawberry.type(description="A folder of documents; collections nest into a tree.")
+class Collection(RowType, LoadedNode):
+    model = models.Collection
+    loader = CollectionByIdLoader
+
+    id: relay.NodeID[str]
+    name: str = strawberry.field(description="Unique among its live siblings.")
+    description: str = strawberry.field(description="What belongs here.")
+    color: str | None = strawberry.field(description="`#rrggbb`, for display.")
+    icon: str | None = strawberry.field(description="An icon name, for display.")
+    visibility: Visibility = strawberry.field(description="Who may see the collection.")
+    version: int = strawberry.field(description="Optimistic-locking version; pass it to update.")
+    created_at: datetime = strawberry.field(description="When it was created.")
+    updated_at: datetime = strawberry.field(description="When it last changed.")
+    deleted_at: datetime | None = strawberry.field(description="When it was deleted (admins).")
+    owner: User = related(UserByIdLoader, key="owner_id", description="Who created it.")
+    parent: Collection | None = related(
+        CollectionByIdLoader, key="parent_id", description="The enclosing collection."
+    )
+    ancestors: list[Collection] = related(
+        AncestorsByCollectionLoader,
+        key="id",
+        description="The enclosing collections from the root down to the parent.",
+    )
+
+    @strawberry.field(description="The first sub-collections, by name.")
+    async def children(self, info: strawberry.Info, first: int = 20) -> Connection[Collection]:
+        return await nested(info, ChildrenByCollectionLoader, self.id, first)
+
+    @strawberry.field(description="The first documents directly in this collection, by title.")
+    async def documents(self, info: strawberry.Info, first: int = 20) -> Connection[DocumentRef]:
+        return await nested(info, DocumentsByCollectionLoader, self.id, first)

@@ -1,0 +1,93 @@
+"""Expected failures as data: the `Error` interface and its types, mapped from domain errors.
+
+Mutations return a union of their payload and these types. Only the unexpected becomes a
+GraphQL error, with an `extensions.code` clients can switch on.
+"""
+
+from __future__ import annotations
+
+import re
+
+import strawberry
+from graphql import GraphQLError
+
+from persistence import errors as domain
+
+
+@strawberry.interface(description="Something the caller can correct: shown, not crashed on.")
+class Error:
+    message: str = strawberry.field(description="What went wrong, in a sentence for people.")
+
+
+@strawberry.type(description="An input value was refused.")
+class ValidationError(Error):
+    field: str = strawberry.field(description="The input field at fault, in camelCase.")
+
+
+@strawberry.type(description="The thing named does not exist, or is not visible to the caller.")
+class NotFound(Error):
+    id: str | None = strawberry.field(description="The id that was looked up, if any.")
+
+
+@strawberry.type(description="The caller's roles or API key scopes do not allow this.")
+class PermissionDenied(Error):
+    pass
+
+
+@strawberry.type(description="Someone changed the row since the caller read it.")
+class VersionConflict(Error):
+    current_version: int = strawberry.field(description="The version the row is at now.")
+
+
+@strawberry.type(description="A row with this unique value exists already.")
+class AlreadyExists(Error):
+    field: str = strawberry.field(description="The input field whose value is taken.")
+
+
+ERROR_TYPES = (ValidationError, NotFound, PermissionDenied, VersionConflict, AlreadyExists)
+
+
+def camel(name: str) -> str:
+    """`parent_id` -> `parentId`: domain fields are named as the API names them."""
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def _field(name: str | None) -> str:
+    if not name:
+        return "input"
+    return camel(re.sub(r"_$", "", name))
+
+
+def from_domain(error: domain.DomainError) -> Error:
+    """The GraphQL error type for a domain error, in one place for every mutation."""
+    if isinstance(error, domain.VersionConflict):
+        return VersionConflict(message=error.message, current_version=error.current_version)
+    if isinstance(error, domain.AlreadyExists):
+        return AlreadyExists(message=error.message, field=_field(error.field))
+    if isinstance(error, domain.NotFound):
+        return NotFound(message=error.message, id=str(error.id) if error.id else None)
+    if isinstance(error, domain.ValidationError):
+        return ValidationError(message=error.message, field=_field(error.field))
+    return ValidationError(message=error.message, field="input")
+
+
+class Unauthenticated(GraphQLError):
+    """No valid credentials: the client should log in."""
+
+    def __init__(self, message: str = "authentication required") -> None:
+        super().__init__(message, extensions={"code": "UNAUTHENTICATED"})
+
+
+class Forbidden(GraphQLError):
+    """Valid credentials without the right to this field."""
+
+    def __init__(self, message: str = "not allowed") -> None:
+        super().__init__(message, extensions={"code": "FORBIDDEN"})
+
+
+class BadUserInput(GraphQLError):
+    """An argument of a query field is out of range (queries have no error unions)."""
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message, extensions={"code": "BAD_USER_INPUT", "field": field})

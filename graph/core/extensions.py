@@ -1,0 +1,70 @@
+"""Schema extensions that frame every operation: its transaction, and error masking."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+
+from graphql import GraphQLError
+from strawberry.extensions import MaskErrors, SchemaExtension
+from strawberry.types.graphql import OperationType
+
+log = logging.getLogger("khub.graphql")
+
+EXPECTED_CODES = {"UNAUTHENTICATED", "FORBIDDEN", "BAD_USER_INPUT", "GRAPHQL_VALIDATION_FAILED"}
+
+
+def is_expected(error: GraphQLError) -> bool:
+    """Errors the client caused (bad query, missing rights) rather than bugs of ours."""
+    if error.original_error is None:
+        return True  # parse and validation errors
+    return (error.extensions or {}).get("code") in EXPECTED_CODES or isinstance(
+        error.original_error, GraphQLError
+    )
+
+
+class OperationLifecycle(SchemaExtension):
+    """Authenticates the caller, picks the transaction mode, and ends the transaction:
+    a mutation commits unless a bug (an unexpected error) happened; a query rolls back.
+    Unexpected errors are logged with the request id, so a masked message can be traced."""
+
+    async def on_execute(self) -> AsyncIterator[None]:  # type: ignore[override]
+        context = self.execution_context.context
+        context.operation.read_only = self.execution_context.operation_type != (
+            OperationType.MUTATION
+        )
+        await context.authenticate()
+        yield
+
+    async def on_operation(self) -> AsyncIterator[None]:  # type: ignore[override]
+        yield
+        context = self.execution_context.context
+        result = self.execution_context.result
+        errors = getattr(result, "errors", None) or []
+        unexpected = [e for e in errors if not is_expected(e)]
+        for error in unexpected:
+            log.error(
+                "request %s: %s",
+                context.request_id,
+                error.message,
+                exc_info=error.original_error,
+            )
+        await context.operation.finish(commit=not unexpected)
+
+
+class MaskUnexpectedErrors(MaskErrors):
+    """Production: a bug shows only a request id, which the log line also carries."""
+
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=lambda error: not is_expected(error))
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        request_id = self.execution_context.context.request_id
+        return GraphQLError(
+            message=f"Unexpected error. Request id: {request_id}",
+            nodes=error.nodes,
+            source=error.source,
+            positions=error.positions,
+            path=error.path,
+            extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
+        )

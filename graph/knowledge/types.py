@@ -1,0 +1,70 @@
+"""Knowledge graph nodes and edges as GraphQL types."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+from strawberry import relay
+from strawberry.scalars import JSON
+
+from graph.core.loaders import related
+from graph.core.nodes import LoadedNode
+from graph.core.types import RowType
+from graph.document.loaders import DocumentByIdLoader
+from graph.document.types import Document
+from graph.knowledge.loaders import (
+    IncomingEdgesByNodeLoader,
+    KnowledgeEdgeByIdLoader,
+    KnowledgeNodeByIdLoader,
+    OutgoingEdgesByNodeLoader,
+)
+from persistence.knowledge import models
+
+
+@strawberry.type(description="A typed node of the knowledge graph.")
+class KnowledgeNode(RowType, LoadedNode):
+    model = models.KnowledgeNode
+    loader = KnowledgeNodeByIdLoader
+
+    id: relay.NodeID[str]
+    label: str = strawberry.field(description="What the node is called.")
+    node_type: str = strawberry.field(description="Its kind, e.g. concept, person, project.")
+    properties: JSON = strawberry.field(description="Free-form JSON attributes.")
+    has_embedding: bool = strawberry.field(
+        description="Whether the node has an embedding for similarity search.",
+        resolver=lambda root: root.embedding is not None,
+    )
+    version: int = strawberry.field(description="Optimistic-locking version; pass it to update.")
+    created_at: datetime = strawberry.field(description="When it was created.")
+    updated_at: datetime = strawberry.field(description="When it last changed.")
+    source_document: Document | None = related(
+        DocumentByIdLoader,
+        key="source_document_id",
+        description="The document the node was taken from, if any (and visible).",
+    )
+    outgoing: list[KnowledgeEdge] = related(
+        OutgoingEdgesByNodeLoader, key="id", description="Edges leaving the node, heaviest first."
+    )
+    incoming: list[KnowledgeEdge] = related(
+        IncomingEdgesByNodeLoader, key="id", description="Edges entering the node, heaviest first."
+    )
+
+
+@strawberry.type(description="A weighted, typed edge from a source node to a target node.")
+class KnowledgeEdge(RowType, LoadedNode):
+    model = models.KnowledgeEdge
+    loader = KnowledgeEdgeByIdLoader
+
+    id: relay.NodeID[str]
+    edge_type: str = strawberry.field(name="type", description="The relation, e.g. depends_on.")
+    weight: float = strawberry.field(description="Strength of the relation, from 0 to 1.")
+    properties: JSON = strawberry.field(description="Free-form JSON attributes.")
+    version: int = strawberry.field(description="Optimistic-locking version; pass it to update.")
+    created_at: datetime = strawberry.field(description="When it was created.")
+    source: KnowledgeNode = related(
+        KnowledgeNodeByIdLoader, key="source_id", description="Where the edge starts."
+    )
+    target: KnowledgeNode = related(
+        KnowledgeNodeByIdLoader, key="target_id", description="Where the edge ends."
+    )

@@ -1,0 +1,70 @@
+"""The whole schema: every domain's queries and mutations, and the operation guard rails."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from graphql.validation import NoSchemaIntrospectionCustomRule
+from strawberry import relay
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+from strawberry.schema.config import StrawberryConfig
+
+from graph.audit.queries import AuditQueries
+from graph.audit.types import AuditEvent
+from graph.collection.queries import CollectionQueries
+from graph.core.errors import ERROR_TYPES
+from graph.core.extensions import MaskUnexpectedErrors, OperationLifecycle
+from graph.core.permissions import IsAuthenticated
+from graph.document.queries import DocumentQueries
+from graph.knowledge.queries import KnowledgeQueries
+from graph.settings import ServerSettings
+from graph.user.queries import UserQueries
+from graph.user.schema import UserMutations
+
+
+@strawberry.type(description="Everything a client can read.")
+class Query(UserQueries, CollectionQueries, DocumentQueries, KnowledgeQueries, AuditQueries):
+    node: relay.Node | None = relay.node(
+        description="Any object by its global id; null if absent or not visible.",
+        permission_classes=[IsAuthenticated],
+    )
+    nodes: list[relay.Node | None] = relay.node(
+        description="Objects by their global ids, in the order asked.",
+        permission_classes=[IsAuthenticated],
+    )
+
+
+@strawberry.type(description="Everything a client can change. Each takes one `input`.")
+class Mutation(UserMutations):
+    pass
+
+
+def build_schema(settings: ServerSettings | None = None) -> strawberry.Schema:
+    """The schema with the guard rails of `settings` (development defaults without one)."""
+    settings = settings or ServerSettings()
+    extensions: list[Any] = [
+        OperationLifecycle,
+        lambda: QueryDepthLimiter(max_depth=settings.max_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+        lambda: ParserCache(maxsize=256),
+        lambda: ValidationCache(maxsize=256),
+    ]
+    if settings.production:
+        extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
+        extensions.append(MaskUnexpectedErrors)
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        types=[*ERROR_TYPES, AuditEvent],
+        extensions=extensions,
+        config=StrawberryConfig(disable_field_suggestions=settings.production),
+    )

@@ -1,0 +1,55 @@
+"""Server settings, read once from the environment into one typed object."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from persistence.settings import Settings
+
+
+def _flag(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    return default if not raw else int(raw)
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    """How the GraphQL server behaves; production turns off everything meant for development.
+
+    Production (`KHUB_ENV=production`) disables GraphiQL, introspection and field
+    suggestions, and masks unexpected errors behind a request id.
+    """
+
+    production: bool = False
+    max_depth: int = 12
+    max_aliases: int = 30
+    max_tokens: int = 5_000
+    allowed_origins: tuple[str, ...] = ()
+    database: Settings = field(default_factory=Settings)
+
+    @property
+    def graphiql(self) -> bool:
+        return not self.production
+
+    @classmethod
+    def from_env(cls) -> ServerSettings:
+        env = os.environ.get("KHUB_ENV", "development").strip().lower()
+        if env not in {"development", "production"}:
+            raise ValueError(f"KHUB_ENV must be development or production, got {env!r}")
+        origins = os.environ.get("KHUB_ALLOWED_ORIGINS", "")
+        return cls(
+            production=env == "production",
+            max_depth=_int("KHUB_MAX_DEPTH", cls.max_depth),
+            max_aliases=_int("KHUB_MAX_ALIASES", cls.max_aliases),
+            max_tokens=_int("KHUB_MAX_TOKENS", cls.max_tokens),
+            allowed_origins=tuple(o.strip() for o in origins.split(",") if o.strip()),
+            database=Settings.from_env(),
+        )

@@ -1,0 +1,68 @@
+"""Root query fields of the user domain."""
+
+from __future__ import annotations
+
+import strawberry
+
+from graph.core.arguments import After, Before, First, IncludeDeleted, Last
+from graph.core.pagination import Connection, order_of, paginate
+from graph.core.permissions import IsAuthenticated
+from graph.document.queries import admin_only_deleted
+from graph.user.inputs import UserFilter, UserOrder
+from graph.user.types import ApiKey, User
+from persistence.pagination import Order
+from persistence.user.credentials import ApiKeyRepository
+from persistence.user.repository import UserRepository
+
+
+@strawberry.type
+class UserQueries:
+    @strawberry.field(description="The caller, or null when not logged in.")
+    def viewer(self, info: strawberry.Info) -> User | None:
+        return info.context.viewer.user
+
+    @strawberry.field(description="The organization's users.", permission_classes=[IsAuthenticated])
+    async def users(
+        self,
+        info: strawberry.Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: UserFilter | None = None,
+        order_by: UserOrder | None = None,
+        include_deleted: IncludeDeleted = False,
+    ) -> Connection[User]:
+        return await paginate(
+            info,
+            UserRepository,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+            order=order_of(order_by, default="username"),
+            filter=filter.to_domain() if filter else None,
+            include_deleted=admin_only_deleted(info, include_deleted),
+        )
+
+    @strawberry.field(
+        description="The caller's API keys (admins: everyone's).",
+        permission_classes=[IsAuthenticated],
+    )
+    async def api_keys(
+        self,
+        info: strawberry.Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[ApiKey]:
+        return await paginate(
+            info,
+            ApiKeyRepository,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+            order=Order("created_at", descending=True),
+        )
