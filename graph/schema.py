@@ -24,6 +24,7 @@ from graph.core.errors import ERROR_TYPES
 from graph.core.extensions import MaskUnexpectedErrors, OperationLifecycle
 from graph.core.permissions import IsAuthenticated
 from graph.document.queries import DocumentQueries
+from graph.document.schema import DocumentMutations
 from graph.knowledge.queries import KnowledgeQueries
 from graph.settings import ServerSettings
 from graph.user.queries import UserQueries
@@ -43,7 +44,7 @@ class Query(UserQueries, CollectionQueries, DocumentQueries, KnowledgeQueries, A
 
 
 @strawberry.type(description="Everything a client can change. Each takes one `input`.")
-class Mutation(UserMutations):
+class Mutation(UserMutations, DocumentMutations):
     pass
 
 

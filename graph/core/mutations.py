@@ -34,15 +34,20 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def diff(before: Any, after: Any, fields: Iterable[str]) -> dict[str, Any]:
-    """The changed fields as `{field: {"old": …, "new": …}}`, JSON-safe, for the audit row."""
-    changes = {}
-    for name in fields:
-        old = _plain(getattr(before, name, None)) if before is not None else None
-        new = _plain(getattr(after, name, None)) if after is not None else None
-        if old != new:
-            changes[name] = {"old": old, "new": new}
-    return changes
+def snapshot(row: Any, fields: Iterable[str]) -> dict[str, Any]:
+    """The audited fields of a row, JSON-safe, taken before the row object changes."""
+    if row is None:
+        return {}
+    return {name: _plain(getattr(row, name)) for name in fields}
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """The changed fields as `{field: {"old": …, "new": …}}`, for the audit row."""
+    return {
+        name: {"old": before.get(name), "new": after.get(name)}
+        for name in {*before, *after}
+        if before.get(name) != after.get(name)
+    }
 
 
 @dataclass

@@ -70,7 +70,9 @@ def server_settings(settings: Settings) -> ServerSettings:
 @pytest.fixture(scope="session")
 async def database(database_url: str, engine: AsyncEngine, settings: Settings) -> Database:
     """The app's Database over the test engine, so statement counting sees the app's SQL."""
-    return Database(url=database_url, engine=engine, sessions=session_factory(engine), settings=settings)
+    return Database(
+        url=database_url, engine=engine, sessions=session_factory(engine), settings=settings
+    )
 
 
 @pytest.fixture(scope="session")

@@ -18,12 +18,22 @@ VIEWER = "{ viewer { username roles organization { slug } } }"
 async def test_login_returns_a_token_that_authenticates(gql: GraphQLClient, world: World) -> None:
     result = await gql(
         LOGIN,
-        {"input": {"login": "editor", "password": PASSWORD, "organization": world.organization.slug}},
+        {
+            "input": {
+                "login": "editor",
+                "password": PASSWORD,
+                "organization": world.organization.slug,
+            }
+        },
     )
 
     login = result["data"]["login"]
     assert login["__typename"] == "LoginSuccess"
-    assert login["user"] == {"username": "editor", "email": "editor@example.com", "roles": ["EDITOR"]}
+    assert login["user"] == {
+        "username": "editor",
+        "email": "editor@example.com",
+        "roles": ["EDITOR"],
+    }
     me = await gql(VIEWER, token=login["token"])
     assert me == {
         "data": {
