@@ -20,31 +20,38 @@ from strawberry.schema.config import StrawberryConfig
 from graph.audit.queries import AuditQueries
 from graph.audit.types import AuditEvent
 from graph.collection.queries import CollectionQueries
+from graph.collection.schema import CollectionMutations
 from graph.core.errors import ERROR_TYPES
 from graph.core.extensions import MaskUnexpectedErrors, OperationLifecycle
 from graph.core.permissions import IsAuthenticated
 from graph.document.queries import DocumentQueries
 from graph.document.schema import DocumentMutations
 from graph.knowledge.queries import KnowledgeQueries
+from graph.knowledge.schema import KnowledgeMutations
 from graph.settings import ServerSettings
 from graph.user.queries import UserQueries
 from graph.user.schema import UserMutations
 
 
-@strawberry.type(description="Everything a client can read.")
-class Query(UserQueries, CollectionQueries, DocumentQueries, KnowledgeQueries, AuditQueries):
-    node: relay.Node | None = relay.node(
-        description="Any object by its global id; null if absent or not visible.",
-        permission_classes=[IsAuthenticated],
-    )
-    nodes: list[relay.Node | None] = relay.node(
-        description="Objects by their global ids, in the order asked.",
-        permission_classes=[IsAuthenticated],
-    )
+def query_type() -> type:
+    """The root query type, made anew per schema: Relay's `node` fields bind to one schema."""
+
+    @strawberry.type(name="Query", description="Everything a client can read.")
+    class Query(UserQueries, CollectionQueries, DocumentQueries, KnowledgeQueries, AuditQueries):
+        node: relay.Node | None = relay.node(
+            description="Any object by its global id; null if absent or not visible.",
+            permission_classes=[IsAuthenticated],
+        )
+        nodes: list[relay.Node | None] = relay.node(
+            description="Objects by their global ids, in the order asked.",
+            permission_classes=[IsAuthenticated],
+        )
+
+    return Query
 
 
 @strawberry.type(description="Everything a client can change. Each takes one `input`.")
-class Mutation(UserMutations, DocumentMutations):
+class Mutation(UserMutations, DocumentMutations, CollectionMutations, KnowledgeMutations):
     pass
 
 
@@ -61,9 +68,10 @@ def build_schema(settings: ServerSettings | None = None) -> strawberry.Schema:
     ]
     if settings.production:
         extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
-        extensions.append(MaskUnexpectedErrors)
+        # First in, last out: it masks only after OperationLifecycle has logged the bug.
+        extensions.insert(0, MaskUnexpectedErrors)
     return strawberry.Schema(
-        query=Query,
+        query=query_type(),
         mutation=Mutation,
         types=[*ERROR_TYPES, AuditEvent],
         extensions=extensions,

@@ -11,7 +11,12 @@ from strawberry.types.graphql import OperationType
 
 log = logging.getLogger("khub.graphql")
 
-EXPECTED_CODES = {"UNAUTHENTICATED", "FORBIDDEN", "BAD_USER_INPUT", "GRAPHQL_VALIDATION_FAILED"}
+EXPECTED_CODES = {
+    "UNAUTHENTICATED",
+    "FORBIDDEN",
+    "BAD_USER_INPUT",
+    "INTERNAL_SERVER_ERROR",  # already logged and shaped where it happened
+}
 
 
 def is_expected(error: GraphQLError) -> bool:
@@ -20,6 +25,14 @@ def is_expected(error: GraphQLError) -> bool:
         return True  # parse and validation errors
     return (error.extensions or {}).get("code") in EXPECTED_CODES or isinstance(
         error.original_error, GraphQLError
+    )
+
+
+def unexpected_error(request_id: str, detail: str, *, production: bool) -> GraphQLError:
+    """What a client sees of a bug: in production only the request id to report."""
+    message = f"Unexpected error. Request id: {request_id}" if production else detail
+    return GraphQLError(
+        message, extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}
     )
 
 
@@ -33,23 +46,32 @@ class OperationLifecycle(SchemaExtension):
         context.operation.read_only = self.execution_context.operation_type != (
             OperationType.MUTATION
         )
-        await context.authenticate()
+        try:
+            await context.authenticate()
+        except Exception as exc:
+            log.exception("request %s: authentication failed", context.request_id)
+            raise unexpected_error(
+                context.request_id, str(exc), production=context.settings.production
+            ) from None
         yield
 
     async def on_operation(self) -> AsyncIterator[None]:  # type: ignore[override]
-        yield
         context = self.execution_context.context
-        result = self.execution_context.result
-        errors = getattr(result, "errors", None) or []
-        unexpected = [e for e in errors if not is_expected(e)]
-        for error in unexpected:
-            log.error(
-                "request %s: %s",
-                context.request_id,
-                error.message,
-                exc_info=error.original_error,
-            )
-        await context.operation.finish(commit=not unexpected)
+        commit = False
+        try:
+            yield
+            errors = getattr(self.execution_context.result, "errors", None) or []
+            unexpected = [e for e in errors if not is_expected(e)]
+            for error in unexpected:
+                log.error(
+                    "request %s: %s",
+                    context.request_id,
+                    error.message,
+                    exc_info=error.original_error,
+                )
+            commit = not unexpected
+        finally:
+            await context.operation.finish(commit=commit)
 
 
 class MaskUnexpectedErrors(MaskErrors):
