@@ -12,7 +12,7 @@ from starlette.requests import HTTPConnection
 from graph.core.loaders import Loaders
 from graph.operation import Operation
 from graph.settings import ServerSettings
-from persistence.database import Database, scope_transaction
+from persistence.database import Database
 from persistence.scope import Scope
 from persistence.user import tokens
 from persistence.user.credentials import ApiKeyRepository, SessionRepository
@@ -110,11 +110,7 @@ class Context:
             return
 
         async def resolve(session: AsyncSession) -> uuid.UUID | None:
-            await scope_transaction(
-                session,
-                organization_id=parsed.organization_id,
-                statement_timeout_ms=self.db.settings.statement_timeout_ms,
-            )
+            await self.operation.apply_scope(session, parsed.organization_id)
             self.viewer = await _viewer_for(session, secret, parsed)
             return self.viewer.organization_id
 

@@ -54,22 +54,19 @@ class Operation:
                 if self.read_only and self._connection is not None:
                     await self._connection.execution_options(**READ_ONLY_SNAPSHOT)
                 await session.begin()
-                await scope_transaction(
-                    session,
-                    organization_id=self._organization_id,
-                    statement_timeout_ms=self.db.settings.statement_timeout_ms,
-                )
+                await self.apply_scope(session, self._organization_id)
             yield session
 
-    async def rescope(self, organization_id: uuid.UUID) -> None:
-        """Point the open transaction at an organization (login learns it mid-operation)."""
-        self._organization_id = organization_id
-        async with self.session() as session:
-            await scope_transaction(
-                session,
-                organization_id=organization_id,
-                statement_timeout_ms=self.db.settings.statement_timeout_ms,
-            )
+    async def apply_scope(self, session: AsyncSession, organization_id: uuid.UUID | None) -> None:
+        """Confine the open transaction to an organization, as the application role that
+        row-level security applies to (login learns the organization mid-operation)."""
+        settings = self.db.settings
+        await scope_transaction(
+            session,
+            organization_id=organization_id,
+            statement_timeout_ms=settings.statement_timeout_ms,
+            role=settings.app_role or None,
+        )
 
     async def _open(self) -> AsyncSession:
         if self._session is None:

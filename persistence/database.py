@@ -61,20 +61,27 @@ READ_ONLY_SNAPSHOT = {"isolation_level": "REPEATABLE READ", "postgresql_readonly
 
 
 async def scope_transaction(
-    session: AsyncSession, *, organization_id: uuid.UUID | None, statement_timeout_ms: int
+    session: AsyncSession,
+    *,
+    organization_id: uuid.UUID | None,
+    statement_timeout_ms: int,
+    role: str | None = None,
 ) -> None:
-    """Set the transaction's timeout and organization in one round trip.
+    """Set the transaction's timeout, organization and (optionally) role in one round trip.
 
     Uses `SET LOCAL` semantics (`set_config(..., true)`) so it also works behind PgBouncer
-    in transaction mode. The organization setting is what row-level security reads.
+    in transaction mode. Row-level security reads the organization; with `role` (the
+    application role, which cannot bypass it) the policies apply to this transaction.
     """
-    await session.execute(
-        text(
-            "SELECT set_config('statement_timeout', :timeout, true),"
-            " set_config('app.organization_id', :org, true)"
-        ),
-        {"timeout": str(statement_timeout_ms), "org": str(organization_id or "")},
+    params = {"timeout": str(statement_timeout_ms), "org": str(organization_id or "")}
+    sql = (
+        "SELECT set_config('statement_timeout', :timeout, true),"
+        " set_config('app.organization_id', :org, true)"
     )
+    if role:
+        sql += ", set_config('role', :role, true)"
+        params["role"] = role
+    await session.execute(text(sql), params)
 
 
 async def wait_until_reachable(

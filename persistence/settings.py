@@ -49,6 +49,7 @@ class Settings:
     login_max_failures: int = 5
     login_lockout_seconds: int = 900
     session_ttl_seconds: int = 7 * 24 * 3600
+    app_role: str = "khub_app"
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -67,4 +68,5 @@ class Settings:
             login_max_failures=_int("KHUB_LOGIN_MAX_FAILURES", cls.login_max_failures),
             login_lockout_seconds=_int("KHUB_LOGIN_LOCKOUT_SECONDS", cls.login_lockout_seconds),
             session_ttl_seconds=_int("KHUB_SESSION_TTL_SECONDS", cls.session_ttl_seconds),
+            app_role=os.environ.get("KHUB_DB_APP_ROLE", cls.app_role),
         )

@@ -10,7 +10,6 @@ import strawberry
 from graph.core.errors import Error, ValidationError
 from graph.user.types import User
 from persistence.audit.repository import AuditRepository
-from persistence.database import scope_transaction
 from persistence.scope import Scope
 from persistence.user import identity
 from persistence.user.credentials import SessionRepository
@@ -71,9 +70,7 @@ async def resolve(info: strawberry.Info, input: LoginInput) -> LoginResult:
         if org is None:
             await verify_password(input.password, None, rounds=settings.bcrypt_rounds)
             return InvalidCredentials(message=identity.InvalidCredentials().message)
-        await scope_transaction(
-            session, organization_id=org.id, statement_timeout_ms=settings.statement_timeout_ms
-        )
+        await context.operation.apply_scope(session, org.id)
         scope = Scope.system(org.id)
         audit = AuditRepository(session, scope)
         try:
