@@ -7,9 +7,11 @@ GraphQL error, with an `extensions.code` clients can switch on.
 from __future__ import annotations
 
 import re
+import uuid
 
 import strawberry
 from graphql import GraphQLError
+from strawberry import relay
 
 from persistence import errors as domain
 
@@ -59,6 +61,14 @@ def _field(name: str | None) -> str:
     return camel(re.sub(r"_$", "", name))
 
 
+def _global_id(error: domain.NotFound) -> str | None:
+    """The id a client used: a global id, named after the entity's GraphQL type."""
+    if not isinstance(error.id, uuid.UUID):
+        return str(error.id) if error.id else None
+    type_name = error.entity.title().replace(" ", "")  # "knowledge node" -> KnowledgeNode
+    return relay.to_base64(type_name, error.id)
+
+
 def from_domain(error: domain.DomainError) -> Error:
     """The GraphQL error type for a domain error, in one place for every mutation."""
     if isinstance(error, domain.VersionConflict):
@@ -66,7 +76,7 @@ def from_domain(error: domain.DomainError) -> Error:
     if isinstance(error, domain.AlreadyExists):
         return AlreadyExists(message=error.message, field=_field(error.field))
     if isinstance(error, domain.NotFound):
-        return NotFound(message=error.message, id=str(error.id) if error.id else None)
+        return NotFound(message=error.message, id=_global_id(error))
     if isinstance(error, domain.ValidationError):
         return ValidationError(message=error.message, field=_field(error.field))
     return ValidationError(message=error.message, field="input")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
@@ -69,6 +70,12 @@ class User(RowType, LoadedNode):
         return await nested(info, DocumentsByOwnerLoader, self.id, first)
 
 
+@strawberry.enum(description="What an API key may do.")
+class ApiKeyScope(enum.Enum):
+    READ = strawberry.enum_value("read", description="Run queries.")
+    WRITE = strawberry.enum_value("write", description="Run mutations, within the owner's roles.")
+
+
 @strawberry.type(description="A credential for machines; its secret is shown only once.")
 class ApiKey(RowType, LoadedNode):
     model = models.ApiKey
@@ -77,7 +84,10 @@ class ApiKey(RowType, LoadedNode):
     id: relay.NodeID[str]
     name: str = strawberry.field(description="What the key is for.")
     prefix: str = strawberry.field(description="The start and end of the secret, to recognise it.")
-    scopes: list[str] = strawberry.field(description="`read`, and `write` to allow mutations.")
+    scopes: list[ApiKeyScope] = strawberry.field(
+        description="READ, and WRITE to allow mutations.",
+        resolver=lambda root: [ApiKeyScope(scope) for scope in root.scopes],
+    )
     expires_at: datetime | None = strawberry.field(description="After this it stops working.")
     last_used_at: datetime | None = strawberry.field(description="When it last authenticated.")
     revoked_at: datetime | None = strawberry.field(description="When it was revoked, if it was.")

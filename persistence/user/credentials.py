@@ -64,6 +64,19 @@ class SessionRepository(Repository[UserSession]):
         )
         return (await self.session.execute(stmt)).scalar() is not None
 
+    async def revoke_all_for(self, user_id: uuid.UUID, *, except_token: str | None = None) -> int:
+        """End a user's live sessions but the one `except_token` opens; how many ended."""
+        clauses = [
+            UserSession.organization_id == self.scope.organization_id,
+            UserSession.user_id == user_id,
+            UserSession.revoked_at.is_(None),
+            UserSession.expires_at > func.now(),
+        ]
+        if except_token is not None:
+            clauses.append(UserSession.token_hash != tokens.hash_secret(except_token))
+        stmt = update(UserSession).where(*clauses).values(revoked_at=func.now())
+        return (await self.session.execute(stmt)).rowcount
+
 
 class ApiKeyRepository(Repository[ApiKey]):
     model = ApiKey
@@ -122,13 +135,14 @@ class ApiKeyRepository(Repository[ApiKey]):
         return (await self.session.scalars(stmt)).first()
 
     async def revoke(self, id: uuid.UUID) -> ApiKey:
-        """Revoke a key by id; NotFound if it does not exist or was revoked already."""
+        """Revoke a visible key by id; NotFound if absent, someone else's or revoked already."""
         stmt = (
             update(ApiKey)
             .where(
                 ApiKey.organization_id == self.scope.organization_id,
                 ApiKey.id == id,
                 ApiKey.revoked_at.is_(None),
+                *self.visible(),
             )
             .values(revoked_at=func.now())
             .returning(ApiKey)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from graph.core.mutations import MutationContext, run
-from graph.core.permissions import IsAuthenticated
+from graph.core.permissions import CanWriteOwnAccount
 from persistence.user.credentials import SessionRepository
 
 
@@ -30,5 +30,5 @@ async def resolve(info: strawberry.Info) -> LogoutSuccess:
 field = strawberry.mutation(
     resolver=resolve,
     description="End the current session.",
-    permission_classes=[IsAuthenticated],
+    permission_classes=[CanWriteOwnAccount],
 )
