@@ -8,15 +8,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import any_, func
+from sqlalchemy import ColumnElement, any_, exists, func
+from sqlalchemy.orm import aliased
 
 from persistence.errors import ValidationError
 from persistence.knowledge.models import EMBEDDING_DIMENSIONS, KnowledgeEdge, KnowledgeNode
 from persistence.repository import Repository, uuid_array
 
+# pgvector stores float4: a finite float beyond this overflows on the server.
+FLOAT4_MAX = 3.4028234663852886e38
+
 
 def check_embedding(embedding: Sequence[float] | None) -> list[float] | None:
-    """An embedding of the right dimension with only finite numbers, or a ValidationError."""
+    """An embedding of the right dimension whose numbers all fit a float4, or a ValidationError."""
     if embedding is None:
         return None
     values = list(embedding)
@@ -24,9 +28,17 @@ def check_embedding(embedding: Sequence[float] | None) -> list[float] | None:
         raise ValidationError(
             "embedding", f"embedding must have {EMBEDDING_DIMENSIONS} dimensions, not {len(values)}"
         )
-    if not all(isinstance(v, int | float) and math.isfinite(v) for v in values):
-        raise ValidationError("embedding", "embedding values must be finite numbers")
+    if not all(_is_float4(v) for v in values):
+        raise ValidationError(
+            "embedding", f"embedding values must be finite numbers within ±{FLOAT4_MAX:.4g}"
+        )
     return [float(v) for v in values]
+
+
+def _is_float4(value: Any) -> bool:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return math.isfinite(value) and abs(value) <= FLOAT4_MAX
 
 
 @dataclass(frozen=True)
@@ -82,6 +94,22 @@ class KnowledgeEdgeRepository(Repository[KnowledgeEdge]):
         "created_at": KnowledgeEdge.created_at,
         "weight": KnowledgeEdge.weight,
     }
+
+    def visible(self) -> list[ColumnElement[bool]]:
+        """An edge exists only while both its nodes do: one whose source or target is
+        soft-deleted is absent from every read and write (restoring the node brings it back),
+        so `source` and `target` never resolve to a missing node. One anti-join per end
+        (rather than `id IN (source_id, target_id)`) lets the planner hash or index them."""
+        clauses: list[ColumnElement[bool]] = []
+        for end in (KnowledgeEdge.source_id, KnowledgeEdge.target_id):
+            node = aliased(KnowledgeNode)
+            deleted = exists().where(
+                node.organization_id == KnowledgeEdge.organization_id,
+                node.id == end,
+                node.deleted_at.is_not(None),
+            )
+            clauses.append(~deleted)
+        return clauses
 
     def filters(self, filter: EdgeFilter) -> list[Any]:
         clauses: list[Any] = []
