@@ -22,6 +22,7 @@ class AuditEvent(TenantMixin, Base):
         ),
         Index("ix_audit_events_entity", "organization_id", "entity_type", "entity_id"),
         Index("ix_audit_events_actor", "organization_id", "actor_id"),
+        Index("ix_audit_events_created", "organization_id", "created_at", "id"),
     )
 
     actor_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))

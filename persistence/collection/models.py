@@ -44,6 +44,8 @@ class Collection(TenantMixin, VersionedMixin, SoftDeleteMixin, Base):
             info={"field": "name"},
         ),
         Index("ix_collections_parent", "organization_id", "parent_id"),
+        Index("ix_collections_name", "organization_id", "name", "id"),
+        Index("ix_collections_created", "organization_id", "created_at", "id"),
         CheckConstraint("length(trim(name)) > 0", name="name_not_blank"),
         CheckConstraint("parent_id IS NULL OR parent_id <> id", name="not_own_parent"),
         CheckConstraint("color IS NULL OR color ~ '^#[0-9a-fA-F]{6}$'", name="color_hex"),

@@ -52,6 +52,10 @@ class Document(TenantMixin, VersionedMixin, SoftDeleteMixin, Base):
         ),
         Index("ix_documents_collection", "organization_id", "collection_id"),
         Index("ix_documents_owner", "organization_id", "owner_id"),
+        # keyset pagination keys of the document lists: (sort key, id) within the organization
+        Index("ix_documents_created", "organization_id", "created_at", "id"),
+        Index("ix_documents_updated", "organization_id", "updated_at", "id"),
+        Index("ix_documents_title", "organization_id", "title", "id"),
         Index("ix_documents_search_vector", "search_vector", postgresql_using="gin"),
         CheckConstraint("length(trim(title)) > 0", name="title_not_blank"),
         CheckConstraint("jsonb_typeof(metadata) = 'object'", name="metadata_is_object"),
@@ -92,6 +96,7 @@ class Tag(TenantMixin, Base):
             unique=True,
             info={"field": "name"},
         ),
+        Index("ix_tags_name", "organization_id", "name", "id"),
         CheckConstraint("length(trim(name)) > 0", name="name_not_blank"),
     )
 

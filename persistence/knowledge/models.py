@@ -25,6 +25,8 @@ class KnowledgeNode(TenantMixin, VersionedMixin, SoftDeleteMixin, Base):
         ),
         Index("ix_knowledge_nodes_source_document", "organization_id", "source_document_id"),
         Index("ix_knowledge_nodes_type", "organization_id", "node_type"),
+        Index("ix_knowledge_nodes_created", "organization_id", "created_at", "id"),
+        Index("ix_knowledge_nodes_label", "organization_id", "label", "id"),
         Index(
             "ix_knowledge_nodes_embedding_hnsw",
             "embedding",
@@ -68,6 +70,7 @@ class KnowledgeEdge(TenantMixin, VersionedMixin, SoftDeleteMixin, Base):
             info={"field": "edge_type"},
         ),
         Index("ix_knowledge_edges_target", "organization_id", "target_id", "edge_type"),
+        Index("ix_knowledge_edges_created", "organization_id", "created_at", "id"),
         CheckConstraint("source_id <> target_id", name="no_self_loop"),
         CheckConstraint("weight >= 0 AND weight <= 1", name="weight_in_unit_interval"),
         CheckConstraint("length(trim(edge_type)) > 0", name="edge_type_not_blank"),

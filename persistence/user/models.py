@@ -60,6 +60,7 @@ class User(TenantMixin, VersionedMixin, SoftDeleteMixin, Base):
             unique=True,
             info={"field": "email"},
         ),
+        Index("ix_users_username", "organization_id", "username", "id"),
         CheckConstraint("username ~ '^[A-Za-z0-9_.-]{3,40}$'", name="username_format"),
         CheckConstraint("email ~ '^[^@\\s]+@[^@\\s]+$'", name="email_format"),
         CheckConstraint("failed_login_count >= 0", name="failed_login_count_non_negative"),
