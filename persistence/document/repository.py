@@ -134,6 +134,14 @@ class AnnotationRepository(Repository[Annotation]):
     entity = "annotation"
     sort_keys = {"created_at": Annotation.created_at, "start_offset": Annotation.start_offset}
 
+    def visible(self) -> list[Any]:
+        """An annotation exists only with a live document the caller can see: its quote is
+        part of that document's content (PRIVATE documents are their owner's and admins')."""
+        if self.scope.is_admin:
+            return []
+        documents = DocumentRepository(self.session, self.scope).select()
+        return [documents.where(Document.id == Annotation.document_id).exists()]
+
     async def for_documents(
         self, document_ids: Sequence[uuid.UUID]
     ) -> dict[uuid.UUID, list[Annotation]]:
