@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry import relay
 
 from graph.audit.types import AuditEvent
-from graph.core.arguments import After, Before, First, Last
+from graph.core.arguments import FILTER, ORDER, After, Before, First, Last
 from graph.core.ids import query_row_id
 from graph.core.pagination import Connection, OrderDirection, paginate
 from graph.core.permissions import IsAdmin
@@ -44,8 +46,8 @@ class AuditQueries:
         after: After = None,
         last: Last = None,
         before: Before = None,
-        filter: AuditEventFilter | None = None,
-        direction: OrderDirection = OrderDirection.DESC,
+        filter: Annotated[AuditEventFilter | None, FILTER] = None,
+        direction: Annotated[OrderDirection, ORDER] = OrderDirection.DESC,
     ) -> Connection[AuditEvent]:
         return await paginate(
             info,

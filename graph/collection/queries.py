@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from graph.collection.inputs import CollectionFilter, CollectionOrder
 from graph.collection.types import Collection
-from graph.core.arguments import After, Before, First, IncludeDeleted, Last
+from graph.core.arguments import FILTER, ORDER, After, Before, First, IncludeDeleted, Last
 from graph.core.pagination import Connection, order_of, paginate
 from graph.core.permissions import IsAuthenticated
 from graph.document.queries import admin_only_deleted
@@ -25,8 +27,8 @@ class CollectionQueries:
         after: After = None,
         last: Last = None,
         before: Before = None,
-        filter: CollectionFilter | None = None,
-        order_by: CollectionOrder | None = None,
+        filter: Annotated[CollectionFilter | None, FILTER] = None,
+        order_by: Annotated[CollectionOrder | None, ORDER] = None,
         include_deleted: IncludeDeleted = False,
     ) -> Connection[Collection]:
         return await paginate(

@@ -13,6 +13,7 @@ from graph.collection.loaders import (
     ChildrenByCollectionLoader,
     CollectionByIdLoader,
 )
+from graph.core.arguments import NestedFirst
 from graph.core.enums import Visibility
 from graph.core.loaders import related
 from graph.core.nodes import LoadedNode
@@ -55,9 +56,13 @@ class Collection(RowType, LoadedNode):
     )
 
     @strawberry.field(description="The first sub-collections, by name.")
-    async def children(self, info: strawberry.Info, first: int = 20) -> Connection[Collection]:
+    async def children(
+        self, info: strawberry.Info, first: NestedFirst = 20
+    ) -> Connection[Collection]:
         return await nested(info, ChildrenByCollectionLoader, self.id, first)
 
     @strawberry.field(description="The first documents directly in this collection, by title.")
-    async def documents(self, info: strawberry.Info, first: int = 20) -> Connection[DocumentRef]:
+    async def documents(
+        self, info: strawberry.Info, first: NestedFirst = 20
+    ) -> Connection[DocumentRef]:
         return await nested(info, DocumentsByCollectionLoader, self.id, first)

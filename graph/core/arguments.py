@@ -17,3 +17,11 @@ Before = Annotated[str | None, strawberry.argument(description="End before this 
 IncludeDeleted = Annotated[
     bool, strawberry.argument(description="Admins only: include soft-deleted rows.")
 ]
+NestedFirst = Annotated[
+    int,
+    strawberry.argument(
+        description="How many (max 100); read further through the root list with a filter."
+    ),
+]
+FILTER = strawberry.argument(description="Only rows that meet all of these conditions.")
+ORDER = strawberry.argument(description="The order of the rows; the id breaks ties.")

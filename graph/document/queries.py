@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
-from graph.core.arguments import After, Before, First, IncludeDeleted, Last
+from graph.core.arguments import FILTER, ORDER, After, Before, First, IncludeDeleted, Last
 from graph.core.errors import Forbidden
 from graph.core.pagination import Connection, order_of, paginate
 from graph.core.permissions import IsAuthenticated
@@ -32,8 +34,8 @@ class DocumentQueries:
         after: After = None,
         last: Last = None,
         before: Before = None,
-        filter: DocumentFilter | None = None,
-        order_by: DocumentOrder | None = None,
+        filter: Annotated[DocumentFilter | None, FILTER] = None,
+        order_by: Annotated[DocumentOrder | None, ORDER] = None,
         include_deleted: IncludeDeleted = False,
     ) -> Connection[Document]:
         return await paginate(

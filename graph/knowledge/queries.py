@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
-from graph.core.arguments import After, Before, First, IncludeDeleted, Last
+from graph.core.arguments import FILTER, ORDER, After, Before, First, IncludeDeleted, Last
 from graph.core.pagination import Connection, order_of, paginate
 from graph.core.permissions import IsAuthenticated
 from graph.document.queries import admin_only_deleted
@@ -30,8 +32,8 @@ class KnowledgeQueries:
         after: After = None,
         last: Last = None,
         before: Before = None,
-        filter: KnowledgeNodeFilter | None = None,
-        order_by: KnowledgeNodeOrder | None = None,
+        filter: Annotated[KnowledgeNodeFilter | None, FILTER] = None,
+        order_by: Annotated[KnowledgeNodeOrder | None, ORDER] = None,
         include_deleted: IncludeDeleted = False,
     ) -> Connection[KnowledgeNode]:
         return await paginate(
@@ -56,8 +58,8 @@ class KnowledgeQueries:
         after: After = None,
         last: Last = None,
         before: Before = None,
-        filter: KnowledgeEdgeFilter | None = None,
-        order_by: KnowledgeEdgeOrder | None = None,
+        filter: Annotated[KnowledgeEdgeFilter | None, FILTER] = None,
+        order_by: Annotated[KnowledgeEdgeOrder | None, ORDER] = None,
         include_deleted: IncludeDeleted = False,
     ) -> Connection[KnowledgeEdge]:
         return await paginate(

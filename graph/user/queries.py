@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
-from graph.core.arguments import After, Before, First, IncludeDeleted, Last
+from graph.core.arguments import FILTER, ORDER, After, Before, First, IncludeDeleted, Last
 from graph.core.pagination import Connection, order_of, paginate
 from graph.core.permissions import IsAuthenticated
 from graph.document.queries import admin_only_deleted
@@ -29,8 +31,8 @@ class UserQueries:
         after: After = None,
         last: Last = None,
         before: Before = None,
-        filter: UserFilter | None = None,
-        order_by: UserOrder | None = None,
+        filter: Annotated[UserFilter | None, FILTER] = None,
+        order_by: Annotated[UserOrder | None, ORDER] = None,
         include_deleted: IncludeDeleted = False,
     ) -> Connection[User]:
         return await paginate(

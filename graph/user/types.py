@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry import relay
 
+from graph.core.arguments import NestedFirst
 from graph.core.enums import Role
 from graph.core.loaders import related
 from graph.core.nodes import LoadedNode
@@ -66,7 +67,9 @@ class User(RowType, LoadedNode):
     )
 
     @strawberry.field(description="Documents this user owns that the caller may see.")
-    async def documents(self, info: strawberry.Info, first: int = 20) -> Connection[DocumentRef]:
+    async def documents(
+        self, info: strawberry.Info, first: NestedFirst = 20
+    ) -> Connection[DocumentRef]:
         return await nested(info, DocumentsByOwnerLoader, self.id, first)
 
 
