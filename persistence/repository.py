@@ -282,7 +282,8 @@ class Repository(Generic[M]):
 
     async def soft_delete(self, id: uuid.UUID, *, expected_version: int | None = None) -> M:
         """Mark a live row deleted; it disappears from default reads."""
-        return await self._set_deleted(id, func.now(), expected_version, live=True)
+        # clock_timestamp, not now(): two deletions in one transaction stay distinguishable
+        return await self._set_deleted(id, func.clock_timestamp(), expected_version, live=True)
 
     async def restore(self, id: uuid.UUID, *, expected_version: int | None = None) -> M:
         """Bring a soft-deleted row back."""

@@ -5,9 +5,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import any_, func, literal, select
+from sqlalchemy import any_, func, literal, select, update
 
 from persistence.collection.models import Collection
 from persistence.errors import ValidationError
@@ -95,3 +96,67 @@ class CollectionRepository(PrivateToOwner, Repository[Collection]):
             if cycle:
                 raise ValidationError("parent_id", "a collection cannot move into its own subtree")
         return await self.update(id, expected_version=expected_version, parent_id=parent_id)
+
+    def _subtree(self, root: uuid.UUID, stamp: datetime | None) -> Any:
+        """`root` and the collections under it that are in the state `stamp` says: live
+        (None), or deleted together at exactly `stamp` (one cascade shares one timestamp)."""
+        org = self.scope.organization_id
+        state = Collection.deleted_at.is_(None) if stamp is None else Collection.deleted_at == stamp
+        tree = (
+            select(Collection.id)
+            .where(Collection.organization_id == org, Collection.id == root)
+            .cte("subtree", recursive=True)
+        )
+        below = select(Collection.id).where(
+            Collection.organization_id == org,
+            Collection.parent_id == tree.c.id,
+            state,
+            *self.visible(),
+        )
+        return tree.union_all(below)
+
+    async def _stamp_tree(
+        self, root: uuid.UUID, *, where: datetime | None, to: datetime | None
+    ) -> None:
+        """Set `deleted_at` from `where` to `to` on the subtree and the documents in it."""
+        from persistence.document.models import Document
+        from persistence.document.repository import DocumentRepository
+
+        org = self.scope.organization_id
+        members = select(self._subtree(root, where).c.id)
+        # Documents first: the walk follows the collections' state, which the second
+        # statement changes.
+        targets = (
+            (
+                Document,
+                Document.collection_id,
+                DocumentRepository(self.session, self.scope).visible(),
+            ),
+            (Collection, Collection.id, self.visible()),
+        )
+        for model, key, visible in targets:
+            state = model.deleted_at.is_(None) if where is None else model.deleted_at == where
+            await self.session.execute(
+                update(model)
+                .where(model.organization_id == org, key.in_(members), model.id != root, state)
+                .where(*visible)
+                .values(deleted_at=to, version=model.version + 1)
+            )
+
+    async def delete_tree(self, id: uuid.UUID, *, expected_version: int | None) -> Collection:
+        """Soft-delete a collection with its live sub-collections and their documents.
+
+        Everything gets the same `deleted_at`, so `restore_tree` brings back exactly this
+        deletion and not rows deleted before it. Three statements, whatever the tree size.
+        """
+        root = await self.soft_delete(id, expected_version=expected_version)
+        await self._stamp_tree(id, where=None, to=root.deleted_at)
+        return root
+
+    async def restore_tree(self, id: uuid.UUID) -> Collection:
+        """Undo `delete_tree`: the collection and what was deleted along with it."""
+        stamp = (await self.get(id, include_deleted=True)).deleted_at
+        root = await self.restore(id)
+        if stamp is not None:
+            await self._stamp_tree(id, where=stamp, to=None)
+        return root

@@ -45,7 +45,7 @@ async def resolve(info: strawberry.Info, input: CollectionDeleteInput) -> Collec
         if current.owner_id != m.viewer.user_id and not m.viewer.is_admin:
             return PermissionDenied(message="only the owner or an admin may delete a collection")
         before = snapshot(current, AUDITED)
-        deleted = await collections.soft_delete(
+        deleted = await collections.delete_tree(
             collection_id, expected_version=input.expected_version
         )
         changed = diff(before, snapshot(deleted, AUDITED))
@@ -59,8 +59,9 @@ field = strawberry.mutation(
     resolver=resolve,
     description=(
         "Soft-delete a collection: it disappears from reads until an admin restores it. "
-        "Only its owner or an ADMIN may (others get PermissionDenied). Its sub-collections "
-        "and documents are left as they are."
+        "Only its owner or an ADMIN may (others get PermissionDenied). Its live "
+        "sub-collections and documents (those the caller can see) go with it, and come back "
+        "with collectionRestore."
     ),
     permission_classes=[CanWrite],
 )

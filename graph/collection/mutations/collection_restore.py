@@ -42,7 +42,7 @@ async def resolve(info: strawberry.Info, input: CollectionRestoreInput) -> Colle
         if current.deleted_at is None:
             raise domain.ValidationError("id", "this collection is not deleted")
         before = snapshot(current, AUDITED)
-        restored = await collections.restore(collection_id)
+        restored = await collections.restore_tree(collection_id)
         changed = diff(before, snapshot(restored, AUDITED))
         await m.audit("collectionRestore", "Collection", collection_id, changed)
         return CollectionRestoreSuccess(collection=restored)

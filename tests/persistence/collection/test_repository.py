@@ -85,3 +85,40 @@ async def test_children_are_filtered_by_parent(collections: CollectionRepository
 
     assert sorted(c.name for c in roots.items) == ["Engineering", "Marketing"]
     assert [c.name for c in children.items] == ["Backend"]
+
+
+async def test_deleting_a_collection_takes_its_subtree_and_documents_along(
+    collections: CollectionRepository, documents, tree, editor: User, statements: StatementCounter
+) -> None:
+    engineering, backend, databases, marketing = tree
+    inside, outside = await documents.create_many(
+        [
+            {"title": "Schema notes", "owner_id": editor.id, "collection_id": databases.id},
+            {"title": "Campaign", "owner_id": editor.id, "collection_id": marketing.id},
+        ]
+    )
+    statements.reset()
+
+    await collections.delete_tree(engineering.id, expected_version=1)
+
+    assert statements.count == 3
+    assert await collections.get_many([engineering.id, backend.id, databases.id]) == [None] * 3
+    assert await documents.get_many([inside.id, outside.id]) == [None, outside]
+
+
+async def test_restoring_brings_back_only_what_went_with_that_deletion(
+    collections: CollectionRepository, documents, tree, editor: User
+) -> None:
+    engineering, backend, databases, _ = tree
+    earlier = await documents.create(
+        title="Deleted before", owner_id=editor.id, collection_id=backend.id
+    )
+    kept = await documents.create(title="Kept", owner_id=editor.id, collection_id=backend.id)
+    await documents.soft_delete(earlier.id)
+    await collections.delete_tree(engineering.id, expected_version=None)
+
+    await collections.restore_tree(engineering.id)
+
+    found = await collections.get_many([engineering.id, backend.id, databases.id])
+    assert [c.name for c in found if c] == ["Engineering", "Backend", "Databases"]
+    assert await documents.get_many([earlier.id, kept.id]) == [None, kept]

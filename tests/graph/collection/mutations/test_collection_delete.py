@@ -124,3 +124,32 @@ async def test_an_anonymous_caller_is_unauthenticated(gql: GraphQLClient, given:
 
     assert result["data"] is None
     assert [e["extensions"]["code"] for e in result["errors"]] == ["UNAUTHENTICATED"]
+
+
+TOTALS = "{ collections { totalCount } documents { totalCount } }"
+RESTORE = """
+mutation Restore($input: CollectionRestoreInput!) {
+  collectionRestore(input: $input) { __typename }
+}
+"""
+
+
+async def test_deleting_takes_the_subtree_and_its_documents_and_restore_brings_them_back(
+    gql: GraphQLClient, world: World, given: Given
+) -> None:
+    root = await given.collection("Engineering")
+    child = await given.collection("Backend", parent=root)
+    await given.document(child, "Schema notes")
+    await given.document(await given.collection("Elsewhere"), "Kept")
+    before = await gql(TOTALS, token=world.editor.token)
+
+    await gql(DELETE, {"input": {"id": collection_id(root)}}, token=world.editor.token)
+    during = await gql(TOTALS, token=world.editor.token)
+    await gql(RESTORE, {"input": {"id": collection_id(root)}}, token=world.admin.token)
+    after = await gql(TOTALS, token=world.editor.token)
+
+    counts = [
+        (r["data"]["collections"]["totalCount"], r["data"]["documents"]["totalCount"])
+        for r in (before, during, after)
+    ]
+    assert counts == [(3, 2), (1, 1), (3, 2)]
