@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from graph import graphiql
 from graph.schema import build_schema
 from graph.settings import ServerSettings
 from graph.view import GraphQLView
@@ -97,6 +98,7 @@ def create_app(
             WebSocketRoute("/graphql", view),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            *graphiql.routes(settings.graphiql),
         ],
         lifespan=lifespan,
     )

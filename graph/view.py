@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.types import ExecutionResult
 
+from graph import graphiql
 from graph.context import Context
 from graph.settings import ServerSettings
 
@@ -28,8 +30,16 @@ class GraphQLView(GraphQL):
             schema,
             graphql_ide="graphiql" if settings.graphiql else None,
             allow_queries_via_get=True,
+            allowed_origins=settings.allowed_origins,
         )
         self.settings = settings
+        self.graphiql_page = graphiql.local_page() if settings.graphiql else None
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """Our GraphiQL page with locally served assets, or Strawberry's CDN page without them."""
+        if self.graphiql_page is None:
+            return await super().render_graphql_ide(request)
+        return HTMLResponse(self.graphiql_page)
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:  # type: ignore[override]
         return Context(
@@ -45,6 +55,14 @@ class GraphQLView(GraphQL):
         accept = request.headers.get("accept", "")
         sub_response.media_type = GRAPHQL_RESPONSE_JSON if GRAPHQL_RESPONSE_JSON in accept else None
         return sub_response
+
+    async def process_result(self, request: Request, result: ExecutionResult) -> Any:
+        response = await super().process_result(request, result)
+        # Errors without a path were raised before execution (syntax, validation, variables,
+        # guard rails): the GraphQL spec says `data` is then absent, not null.
+        if result.data is None and result.errors and all(e.path is None for e in result.errors):
+            response.pop("data", None)
+        return response
 
     def create_response(self, response_data: Any, sub_response: Response) -> Response:
         response = super().create_response(response_data, sub_response)

@@ -134,7 +134,7 @@ SENTENCES = (
     "Most of the complexity comes from {complexity}, not from {subject} itself.",
     "We keep the configuration in {tool} so that every environment stays reproducible.",
     "The short version: {advice}.",
-    "In practice {subject} fails in boring ways: {failure}, {failure2} and, now and then,"
+    "In practice the trouble with {subject} is boring: {failure}, {failure2} and, now and then,"
     " {failure3}.",
     "Open question: should we {action} now, or wait until {timeframe}?",
     "A good rule of thumb is to {advice}.",

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from persistence.seed.banks import (
     BULLETS,
     CODE_SNIPPETS,
+    COMMENTS,
     FIRST_NAMES,
     LAST_NAMES,
     POSTMORTEM_TITLES,
@@ -20,7 +21,7 @@ from persistence.seed.banks import (
 )
 
 _SLOT = re.compile(r"\{(\w+)\}")
-_SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
+_SENTENCE = re.compile(r"[^.?!]+[.?!]")
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,12 @@ def capitalize(text: str) -> str:
 
 
 def fill(template: str, rng: random.Random, subject: str) -> str:
-    """Replace each `{slot}` with a word from its bank; `{Subject}` is the capitalized subject."""
+    """Replace each `{slot}` with a word from its bank; `{Subject}` is the capitalized subject.
+
+    Slots of one bank in one sentence (`{failure}`, `{failure2}`; `{tradeoff}` and
+    `{benefit}`) get different words.
+    """
+    used: set[str] = set()
 
     def pick(match: re.Match[str]) -> str:
         name = match.group(1)
@@ -54,8 +60,11 @@ def fill(template: str, rng: random.Random, subject: str) -> str:
         if name == "percent":
             return str(rng.randrange(5, 61))
         if name == "benefit":
-            return rng.choice(SLOTS["tradeoff"])
-        return rng.choice(SLOTS[name.rstrip("0123456789")])
+            name = "tradeoff"
+        bank = [w for w in SLOTS[name.rstrip("0123456789")] if w not in used]
+        word = rng.choice(bank)
+        used.add(word)
+        return word
 
     return capitalize(_SLOT.sub(pick, template))
 
@@ -85,10 +94,11 @@ def section(rng: random.Random, heading: str, subject: str) -> str:
 
 
 def document(rng: random.Random, topic: Topic, subject: str | None = None) -> GeneratedDocument:
-    """A markdown document about one subject of `topic`: a title, an intro and 2–4 sections."""
+    """A markdown document about one subject of `topic`: a title, an intro, two to four sections."""
     subject = subject or rng.choice(topic.subjects)
     heading = title(rng, topic, subject)
-    sections = rng.sample(topic.sections, rng.randint(2, min(4, len(topic.sections))))
+    chosen = set(rng.sample(topic.sections, rng.randint(2, min(4, len(topic.sections)))))
+    sections = [name for name in topic.sections if name in chosen]
     body = [f"# {heading}", paragraph(rng, subject, (2, 4))]
     body.extend(section(rng, name, subject) for name in sections)
     return GeneratedDocument(topic, subject, heading, "\n\n".join(body) + "\n")
@@ -100,7 +110,7 @@ def sentences_of(content: str) -> list[tuple[int, int]]:
     offset = 0
     for block in content.split("\n\n"):
         if block and block[0].isalpha():
-            for match in re.finditer(r"[^.?!]+[.?!]", block):
+            for match in _SENTENCE.finditer(block):
                 text = match.group().strip()
                 start = offset + block.index(text, match.start())
                 spans.append((start, start + len(text)))
@@ -109,28 +119,40 @@ def sentences_of(content: str) -> list[tuple[int, int]]:
 
 
 class TextPool:
-    """Prebuilt sections reused across documents: benchmark volumes at a few µs a document.
+    """Prebuilt paragraphs and sections reused across documents: a few µs a document.
 
-    Every document still gets its own title, intro and mix of sections, so full-text search
-    and ranking see realistic, varied text.
+    Each subject has its own intros and a couple of variants of every section heading, so a
+    document's title and body still agree, and its mix of sections is its own: full-text
+    search and ranking see realistic, varied text at benchmark volumes.
     """
 
-    def __init__(self, rng: random.Random, topics: Sequence[Topic], per_topic: int = 48) -> None:
+    def __init__(self, rng: random.Random, topics: Sequence[Topic], variants: int = 2) -> None:
         self.rng = rng
-        self.topics = list(topics)
         self.intros: dict[str, list[str]] = {}
-        self.sections: dict[str, list[str]] = {}
-        for topic in self.topics:
-            subjects = [rng.choice(topic.subjects) for _ in range(per_topic)]
-            self.intros[topic.key] = [paragraph(rng, s, (2, 4)) for s in subjects]
-            self.sections[topic.key] = [
-                section(rng, rng.choice(topic.sections), s) for s in subjects
-            ]
+        self.sections: dict[tuple[str, str], list[str]] = {}
+        for topic in topics:
+            for subject in topic.subjects:
+                self.intros[subject] = [paragraph(rng, subject, (2, 4)) for _ in range(variants)]
+                for heading in topic.sections:
+                    self.sections[subject, heading] = [
+                        section(rng, heading, subject) for _ in range(variants)
+                    ]
 
     def document(self, topic: Topic) -> tuple[str, str]:
         """(title, content) of a new document about `topic`."""
         rng = self.rng
-        heading = title(rng, topic, rng.choice(topic.subjects))
-        parts = [f"# {heading}", rng.choice(self.intros[topic.key])]
-        parts.extend(rng.sample(self.sections[topic.key], rng.randint(2, 3)))
+        subject = rng.choice(topic.subjects)
+        heading = title(rng, topic, subject)
+        chosen = set(rng.sample(topic.sections, rng.randint(2, 3)))
+        parts = [f"# {heading}", rng.choice(self.intros[subject])]
+        parts.extend(
+            rng.choice(self.sections[subject, name]) for name in topic.sections if name in chosen
+        )
         return heading, "\n\n".join(parts) + "\n"
+
+
+def annotations(rng: random.Random, content: str, count: int) -> list[tuple[int, int, str, str]]:
+    """Up to `count` comments on distinct sentences: (start, end, quote, body), quote = slice."""
+    spans = sentences_of(content)
+    picked = sorted(rng.sample(spans, min(count, len(spans))))
+    return [(s, e, content[s:e], rng.choice(COMMENTS)) for s, e in picked]
