@@ -221,10 +221,21 @@ class Repository(Generic[M]):
     async def _run(self, stmt: Any, params: Any = None) -> Any:
         return await execute_write(self.session, stmt, params)
 
+    def _check_lengths(self, values: dict[str, Any]) -> None:
+        """Strings longer than their column allows, named by field (the database would only
+        say that *some* value was too long)."""
+        columns = self.model.__table__.columns
+        for name, value in values.items():
+            column = columns.get(name)
+            limit = getattr(column.type, "length", None) if column is not None else None
+            if isinstance(value, str) and limit is not None and len(value) > limit:
+                raise ValidationError(name, f"{name.replace('_', ' ')} is longer than {limit}")
+
     def _new_row(self, values: dict[str, Any]) -> dict[str, Any]:
         unknown = set(values) - set(self.model.__table__.columns.keys()) - {"metadata_"}
         if unknown:
             raise ValidationError(sorted(unknown)[0], f"unknown field {sorted(unknown)[0]}")
+        self._check_lengths(values)
         return {"id": new_id(), **values, "organization_id": self.scope.organization_id}
 
     async def create(self, **values: Any) -> M:
@@ -271,6 +282,7 @@ class Repository(Generic[M]):
             clauses.append(model.deleted_at.is_(None))
         if expected_version is not None:
             clauses.append(model.version == expected_version)
+        self._check_lengths(changes)
         values = dict(changes)
         if hasattr(model, "version"):
             values["version"] = model.version + 1

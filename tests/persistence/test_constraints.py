@@ -278,3 +278,14 @@ async def test_unknown_fields_are_validation_errors(documents: DocumentRepositor
         await documents.create(title="T", owner_id=editor.id, colour="blue")
 
     assert raised.value.field == "colour"
+
+
+async def test_a_value_longer_than_its_column_names_the_field(
+    documents: DocumentRepository, editor: User, document
+) -> None:
+    with pytest.raises(ValidationError) as on_create:
+        await documents.create(title="x" * 501, owner_id=editor.id)
+    with pytest.raises(ValidationError) as on_update:
+        await documents.update(document.id, expected_version=1, content_type="y" * 101)
+
+    assert (on_create.value.field, on_update.value.field) == ("title", "content_type")
