@@ -15,6 +15,7 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from graph import graphiql
+from graph.metrics import Metrics, MetricsMiddleware, metrics_endpoint
 from graph.schema import build_schema
 from graph.settings import ServerSettings
 from graph.view import GraphQLView
@@ -98,10 +99,13 @@ def create_app(
             WebSocketRoute("/graphql", view),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            Route("/metrics", metrics_endpoint),
             *graphiql.routes(settings.graphiql),
         ],
         lifespan=lifespan,
     )
+    app.state.metrics = Metrics()
+    app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     app.add_middleware(RequestIdMiddleware)
     if database is not None:
         app.state.db = database

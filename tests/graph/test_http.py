@@ -181,3 +181,17 @@ async def test_graphiql_assets_are_served_when_installed(client: httpx.AsyncClie
         assert "javascript" in response.headers["content-type"]
     else:
         assert response.status_code == 404
+
+
+async def test_metrics_count_requests_and_time_them(client: httpx.AsyncClient) -> None:
+    await client.get("/healthz")
+    await client.post("/graphql", json={"query": "{ viewer { id } }"})
+
+    response = await client.get("/metrics")
+
+    assert response.status_code == 200
+    body = response.text
+    assert 'khub_http_requests_total{method="GET",path="/healthz",status="200"}' in body
+    assert 'khub_http_requests_total{method="POST",path="/graphql",status="200"}' in body
+    assert 'khub_http_request_duration_seconds_count{path="/graphql"}' in body
+    assert 'khub_db_pool_connections{state="checked_out"}' in body
