@@ -81,8 +81,13 @@ class Document(TenantMixin, VersionedMixin, SoftDeleteMixin, Base):
     metadata_: Mapped[dict[str, Any]] = mapped_column(
         "metadata", JSONB, nullable=False, server_default=text("'{}'::jsonb")
     )
+    # Only search reads it, inside SQL: never loaded into Python (raises if touched there).
     search_vector: Mapped[str] = mapped_column(
-        TSVECTOR, Computed(SEARCH_VECTOR_SQL, persisted=True), nullable=False
+        TSVECTOR,
+        Computed(SEARCH_VECTOR_SQL, persisted=True),
+        nullable=False,
+        deferred=True,
+        deferred_raiseload=True,
     )
 
 
