@@ -26,8 +26,11 @@ from graph.core.extensions import MaskUnexpectedErrors, OperationLifecycle
 from graph.core.permissions import IsAuthenticated
 from graph.document.queries import DocumentQueries
 from graph.document.schema import DocumentMutations
+from graph.document.search import SearchQueries
 from graph.knowledge.queries import KnowledgeQueries
 from graph.knowledge.schema import KnowledgeMutations
+from graph.knowledge.similarity import SimilarityQueries
+from graph.knowledge.traversal import TraversalQueries
 from graph.settings import ServerSettings
 from graph.user.queries import UserQueries
 from graph.user.schema import UserMutations
@@ -37,7 +40,16 @@ def query_type() -> type:
     """The root query type, made anew per schema: Relay's `node` fields bind to one schema."""
 
     @strawberry.type(name="Query", description="Everything a client can read.")
-    class Query(UserQueries, CollectionQueries, DocumentQueries, KnowledgeQueries, AuditQueries):
+    class Query(
+        UserQueries,
+        CollectionQueries,
+        DocumentQueries,
+        SearchQueries,
+        KnowledgeQueries,
+        TraversalQueries,
+        SimilarityQueries,
+        AuditQueries,
+    ):
         node: relay.Node | None = relay.node(
             description="Any object by its global id; null if absent or not visible.",
             permission_classes=[IsAuthenticated],

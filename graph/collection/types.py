@@ -12,6 +12,7 @@ from graph.collection.loaders import (
     AncestorsByCollectionLoader,
     ChildrenByCollectionLoader,
     CollectionByIdLoader,
+    DocumentCountByCollectionTreeLoader,
 )
 from graph.core.arguments import NestedFirst
 from graph.core.enums import Visibility
@@ -66,3 +67,18 @@ class Collection(RowType, LoadedNode):
         self, info: strawberry.Info, first: NestedFirst = 20
     ) -> Connection[DocumentRef]:
         return await nested(info, DocumentsByCollectionLoader, self.id, first)
+
+    @strawberry.field(description="How many live documents the caller can see are in it.")
+    async def document_count(
+        self,
+        info: strawberry.Info,
+        include_descendants: Annotated[
+            bool,
+            strawberry.argument(
+                description="Also count the documents in every sub-collection the caller can"
+                " see, at any depth."
+            ),
+        ] = False,
+    ) -> int:
+        loader = info.context.loaders.get(DocumentCountByCollectionTreeLoader)
+        return await loader.load((self.id, include_descendants))

@@ -18,17 +18,21 @@ from graph.document.loaders import (
     AnnotationByIdLoader,
     AnnotationsByDocumentLoader,
     DocumentByIdLoader,
+    DocumentCountByTagLoader,
     TagByIdLoader,
     TagsByDocumentLoader,
 )
+from graph.knowledge.loaders import KnowledgeNodesByDocumentLoader
 from graph.user.loaders import UserByIdLoader
 from graph.user.types import User
 from persistence.document import models
 
 if TYPE_CHECKING:
     from graph.collection.types import Collection
+    from graph.knowledge.types import KnowledgeNode
 
 CollectionRef = Annotated["Collection", strawberry.lazy("graph.collection.types")]
+KnowledgeNodeRef = Annotated["KnowledgeNode", strawberry.lazy("graph.knowledge.types")]
 
 
 @strawberry.type(description="A label shared by documents, unique per organization.")
@@ -39,6 +43,11 @@ class Tag(RowType, LoadedNode):
     id: relay.NodeID[str]
     name: str = strawberry.field(description="The label (unique, case-insensitive).")
     created_at: datetime = strawberry.field(description="When it was first used.")
+    document_count: int = related(
+        DocumentCountByTagLoader,
+        key="id",
+        description="How many live documents the caller can see carry the tag.",
+    )
 
 
 @strawberry.type(description="A note on a span of a document's content.")
@@ -83,4 +92,9 @@ class Document(RowType, LoadedNode):
     tags: list[Tag] = related(TagsByDocumentLoader, key="id", description="Its tags, by name.")
     annotations: list[Annotation] = related(
         AnnotationsByDocumentLoader, key="id", description="Its annotations, in text order."
+    )
+    knowledge_nodes: list[KnowledgeNodeRef] = related(
+        KnowledgeNodesByDocumentLoader,
+        key="id",
+        description="The live knowledge nodes taken from it, by label.",
     )

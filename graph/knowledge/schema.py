@@ -11,7 +11,9 @@ from graph.knowledge.mutations import (
     knowledge_edge_update,
     knowledge_node_create,
     knowledge_node_delete,
+    knowledge_node_link,
     knowledge_node_restore,
+    knowledge_node_unlink,
     knowledge_node_update,
 )
 
@@ -22,6 +24,8 @@ class KnowledgeMutations:
     knowledge_node_update = knowledge_node_update.field
     knowledge_node_delete = knowledge_node_delete.field
     knowledge_node_restore = knowledge_node_restore.field
+    knowledge_node_link = knowledge_node_link.field
+    knowledge_node_unlink = knowledge_node_unlink.field
     knowledge_edge_create = knowledge_edge_create.field
     knowledge_edge_update = knowledge_edge_update.field
     knowledge_edge_delete = knowledge_edge_delete.field

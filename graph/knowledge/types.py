@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 from strawberry import relay
@@ -14,12 +15,15 @@ from graph.core.types import RowType
 from graph.document.loaders import DocumentByIdLoader
 from graph.document.types import Document
 from graph.knowledge.loaders import (
+    DegreeByNodeLoader,
     IncomingEdgesByNodeLoader,
     KnowledgeEdgeByIdLoader,
     KnowledgeNodeByIdLoader,
     OutgoingEdgesByNodeLoader,
 )
+from graph.knowledge.traversal import TraversalDirection, neighbors_field
 from persistence.knowledge import models
+from persistence.knowledge.traversal import Direction
 
 
 @strawberry.type(description="A typed node of the knowledge graph.")
@@ -49,6 +53,20 @@ class KnowledgeNode(RowType, LoadedNode):
     incoming: list[KnowledgeEdge] = related(
         IncomingEdgesByNodeLoader, key="id", description="Edges entering the node, heaviest first."
     )
+    neighbors = neighbors_field()
+
+    @strawberry.field(
+        description="How many live edges touch the node (batched across a whole response)."
+    )
+    async def degree(
+        self,
+        info: strawberry.Info,
+        direction: Annotated[
+            TraversalDirection,
+            strawberry.argument(description="OUT counts edges leaving, IN entering, BOTH all."),
+        ] = Direction.BOTH,
+    ) -> int:
+        return await info.context.loaders.get(DegreeByNodeLoader).load((self.id, direction))
 
 
 @strawberry.type(description="A weighted, typed edge from a source node to a target node.")

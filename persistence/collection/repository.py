@@ -22,6 +22,14 @@ class CollectionFilter:
     search: str | None = None
 
 
+@dataclass(frozen=True)
+class DocumentCounts:
+    """Documents directly in a collection, and in it and every collection below it."""
+
+    direct: int = 0
+    with_descendants: int = 0
+
+
 class CollectionRepository(PrivateToOwner, Repository[Collection]):
     """The folder tree; PRIVATE collections exist only for their owner and admins."""
 
@@ -76,6 +84,43 @@ class CollectionRepository(PrivateToOwner, Repository[Collection]):
         for collection, start in await self.session.execute(stmt):
             found[start].append(collection)
         return found
+
+    async def document_counts(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, DocumentCounts]:
+        """Live documents the caller can see in each collection, directly and in its whole
+        subtree (through live sub-collections the caller can see), in one statement."""
+        from persistence.document.models import Document
+        from persistence.document.repository import DocumentRepository
+
+        org = self.scope.organization_id
+        start = (
+            select(Collection.id.label("root"), Collection.id)
+            .where(Collection.organization_id == org, Collection.id == any_(uuid_array("ids", ids)))
+            .cte("tree", recursive=True)
+        )
+        below = select(start.c.root, Collection.id).where(
+            Collection.organization_id == org,
+            Collection.parent_id == start.c.id,
+            Collection.deleted_at.is_(None),
+            *self.visible(),
+        )
+        tree = start.union(below)  # UNION, not ALL: ends even on a cycle
+        documents = (
+            DocumentRepository(self.session, self.scope)
+            .select()
+            .with_only_columns(Document.collection_id)
+            .subquery()
+        )
+        stmt = (
+            select(
+                tree.c.root,
+                func.count().filter(documents.c.collection_id == tree.c.root),
+                func.count(),
+            )
+            .join_from(tree, documents, documents.c.collection_id == tree.c.id)
+            .group_by(tree.c.root)
+        )
+        found = {root: DocumentCounts(d, t) for root, d, t in await self.session.execute(stmt)}
+        return {i: found.get(i, DocumentCounts()) for i in ids}
 
     async def ancestors(self, id: uuid.UUID) -> list[Collection]:
         """The chain from the root down to the parent of `id`, in one statement."""

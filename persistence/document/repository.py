@@ -61,6 +61,22 @@ class DocumentRepository(PrivateToOwner, Repository[Document]):
             clauses.append(func.lower(Document.title).like(f"%{filter.search.lower()}%"))
         return clauses
 
+    async def count_per_tag(self, tag_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, int]:
+        """How many live documents the caller can see carry each tag, in one statement."""
+        stmt = (
+            self.select()
+            .join(
+                DocumentTag,
+                (DocumentTag.organization_id == Document.organization_id)
+                & (DocumentTag.document_id == Document.id),
+            )
+            .where(DocumentTag.tag_id == any_(uuid_array("tag_ids", tag_ids)))
+            .with_only_columns(DocumentTag.tag_id, func.count(), maintain_column_froms=True)
+            .group_by(DocumentTag.tag_id)
+        )
+        found = {tag_id: n for tag_id, n in await self.session.execute(stmt)}
+        return {k: found.get(k, 0) for k in tag_ids}
+
 
 class TagRepository(Repository[Tag]):
     model = Tag

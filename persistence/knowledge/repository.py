@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, any_, exists, func
+from sqlalchemy import ColumnElement, any_, exists, func, literal, select, union_all
 from sqlalchemy.orm import aliased
 
 from persistence.errors import ValidationError
@@ -86,6 +86,28 @@ class KnowledgeNodeRepository(Repository[KnowledgeNode]):
             changes["embedding"] = check_embedding(changes["embedding"])
         return await super().update(id, expected_version=expected_version, **changes)
 
+    async def for_documents(
+        self, document_ids: Sequence[uuid.UUID]
+    ) -> dict[uuid.UUID, list[KnowledgeNode]]:
+        """Each document's live nodes by label, for many documents in one statement."""
+        stmt = (
+            self.select()
+            .where(KnowledgeNode.source_document_id == any_(uuid_array("ids", document_ids)))
+            .order_by(KnowledgeNode.label, KnowledgeNode.id)
+        )
+        found: dict[uuid.UUID, list[KnowledgeNode]] = {i: [] for i in document_ids}
+        for node in (await self.session.scalars(stmt)).all():
+            found[node.source_document_id].append(node)  # type: ignore[index]
+        return found
+
+
+@dataclass(frozen=True)
+class Degree:
+    """How many live edges leave and enter a node."""
+
+    outgoing: int = 0
+    incoming: int = 0
+
 
 class KnowledgeEdgeRepository(Repository[KnowledgeEdge]):
     model = KnowledgeEdge
@@ -136,3 +158,25 @@ class KnowledgeEdgeRepository(Repository[KnowledgeEdge]):
         for edge in (await self.session.scalars(stmt)).all():
             found[edge.source_id if outgoing else edge.target_id].append(edge)
         return found
+
+    async def degrees(self, node_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Degree]:
+        """Live edges leaving and entering each node, for many nodes in one statement."""
+        ids = uuid_array("ids", node_ids)
+        ends = union_all(
+            *(
+                self.select()
+                .where(end == any_(ids))
+                .with_only_columns(end.label("node_id"), literal(outgoing).label("outgoing"))
+                for end, outgoing in (
+                    (KnowledgeEdge.source_id, True),
+                    (KnowledgeEdge.target_id, False),
+                )
+            )
+        ).subquery()
+        stmt = select(
+            ends.c.node_id,
+            func.count().filter(ends.c.outgoing),
+            func.count().filter(~ends.c.outgoing),
+        ).group_by(ends.c.node_id)
+        found = {node: Degree(out, in_) for node, out, in_ in await self.session.execute(stmt)}
+        return {i: found.get(i, Degree()) for i in node_ids}

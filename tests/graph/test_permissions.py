@@ -75,6 +75,12 @@ MUTATIONS: list[tuple[str, dict[str, Any] | None, dict[str, str]]] = [
     ("knowledgeNodeDelete", {"id": _id("KnowledgeNode")}, CONTENT),
     ("knowledgeNodeRestore", {"id": _id("KnowledgeNode")}, ADMIN),
     (
+        "knowledgeNodeLink",
+        {"nodeId": _id("KnowledgeNode"), "documentId": _id("Document")},
+        CONTENT,
+    ),
+    ("knowledgeNodeUnlink", {"nodeId": _id("KnowledgeNode")}, CONTENT),
+    (
         "knowledgeEdgeCreate",
         {"sourceId": _id("KnowledgeNode"), "targetId": _id("KnowledgeNode"), "type": "t"},
         CONTENT,
