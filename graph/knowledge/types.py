@@ -36,8 +36,7 @@ class KnowledgeNode(RowType, LoadedNode):
     node_type: str = strawberry.field(description="Its kind, e.g. concept, person, project.")
     properties: JSON = strawberry.field(description="Free-form JSON attributes.")
     has_embedding: bool = strawberry.field(
-        description="Whether the node has an embedding for similarity search.",
-        resolver=lambda root: root.embedding is not None,
+        description="Whether the node has an embedding for similarity search."
     )
     version: int = strawberry.field(description="Optimistic-locking version; pass it to update.")
     created_at: datetime = strawberry.field(description="When it was created.")

@@ -6,7 +6,16 @@ import uuid
 from typing import Any
 
 from pgvector.sqlalchemy import Vector
-from sqlalchemy import CheckConstraint, Float, ForeignKeyConstraint, Index, String, text
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Computed,
+    Float,
+    ForeignKeyConstraint,
+    Index,
+    String,
+    text,
+)
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -43,7 +52,14 @@ class KnowledgeNode(TenantMixin, VersionedMixin, SoftDeleteMixin, Base):
     properties: Mapped[dict[str, Any]] = mapped_column(
         JSONB, nullable=False, server_default=text("'{}'::jsonb")
     )
-    embedding: Mapped[list[float] | None] = mapped_column(Vector(EMBEDDING_DIMENSIONS))
+    # Large (384 floats): never loaded with the row; similarity search reads it inside SQL
+    # and `embedding_of` when a caller really needs the numbers.
+    embedding: Mapped[list[float] | None] = mapped_column(
+        Vector(EMBEDDING_DIMENSIONS), deferred=True, deferred_raiseload=True
+    )
+    has_embedding: Mapped[bool] = mapped_column(
+        Boolean, Computed("embedding IS NOT NULL", persisted=True), nullable=False
+    )
     source_document_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
 
 

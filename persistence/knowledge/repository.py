@@ -79,6 +79,14 @@ class KnowledgeNodeRepository(Repository[KnowledgeNode]):
             values["embedding"] = check_embedding(values["embedding"])
         return super()._new_row(values)
 
+    async def embedding_of(self, id: uuid.UUID) -> list[float] | None:
+        """A live node's embedding (rows never carry it: it is large)."""
+        stmt = (
+            self.select().where(KnowledgeNode.id == id).with_only_columns(KnowledgeNode.embedding)
+        )
+        value = await self.session.scalar(stmt)
+        return None if value is None else [float(v) for v in value]
+
     async def update(
         self, id: uuid.UUID, *, expected_version: int | None, **changes: Any
     ) -> KnowledgeNode:

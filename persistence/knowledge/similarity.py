@@ -126,11 +126,11 @@ class KnowledgeSimilarity:
         """The `first` live nodes nearest to a node, without it; none if it is missing,
         invisible or has no embedding."""
         _check_first(first)
-        (node,) = await KnowledgeNodeRepository(self.session, self.scope).get_many([node_id])
-        if node is None or node.embedding is None:
+        embedding = await KnowledgeNodeRepository(self.session, self.scope).embedding_of(node_id)
+        if embedding is None:
             return []
         return await self._nearest(
-            node.embedding, first=first, node_types=node_types, exclude_id=node_id
+            embedding, first=first, node_types=node_types, exclude_id=node_id
         )
 
     async def _nearest(

@@ -55,7 +55,7 @@ async def resolve(
             embedding=input.embedding,
             source_document_id=await visible_document(m, input.source_document_id),
         )
-        changes = diff({}, snapshot(node, NODE_AUDITED)) | embedding_change(None, node.embedding)
+        changes = diff({}, snapshot(node, NODE_AUDITED)) | embedding_change(None, input.embedding)
         await m.audit("knowledgeNodeCreate", "KnowledgeNode", node.id, changes)
         return KnowledgeNodeCreateSuccess(node=node)
 

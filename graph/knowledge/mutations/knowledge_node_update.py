@@ -74,13 +74,15 @@ async def resolve(
         nodes = KnowledgeNodeRepository(m.session, m.scope)
         node_id = row_id(input.id, "KnowledgeNode", field="id")
         current = await nodes.get(node_id)
-        before, embedding_before = snapshot(current, NODE_AUDITED), current.embedding
+        before = snapshot(current, NODE_AUDITED)
         changes = _changes(input)
+        embedding_before = await nodes.embedding_of(node_id) if "embedding" in changes else None
         if input.source_document_id is not strawberry.UNSET:
             changes["source_document_id"] = await visible_document(m, input.source_document_id)
         updated = await nodes.update(node_id, expected_version=input.expected_version, **changes)
         changed = diff(before, snapshot(updated, NODE_AUDITED))
-        changed |= embedding_change(embedding_before, updated.embedding)
+        if "embedding" in changes:
+            changed |= embedding_change(embedding_before, changes["embedding"])
         await m.audit("knowledgeNodeUpdate", "KnowledgeNode", node_id, changed)
         return KnowledgeNodeUpdateSuccess(node=updated)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
+from sqlalchemy.exc import InvalidRequestError
 
 from persistence.errors import ValidationError
 from persistence.knowledge.models import EMBEDDING_DIMENSIONS
@@ -17,9 +18,20 @@ async def test_an_embedding_is_stored_and_read_back(nodes: KnowledgeNodeReposito
 
     node = await nodes.create(label="Vectors", node_type="concept", embedding=vector)
     (loaded,) = await nodes.get_many([node.id])
+    stored = await nodes.embedding_of(node.id)
 
-    assert loaded is not None
-    assert [round(float(x), 5) for x in loaded.embedding] == [round(x, 5) for x in vector]
+    assert loaded is not None and loaded.has_embedding
+    assert stored is not None
+    assert [round(x, 5) for x in stored] == [round(x, 5) for x in vector]
+
+
+async def test_rows_never_carry_the_embedding(nodes: KnowledgeNodeRepository) -> None:
+    """It is large: reads leave it in the database, and touching it in Python is a bug."""
+    node = await nodes.create(label="Big", node_type="concept", embedding=[0.5] * 384)
+    (loaded,) = await nodes.get_many([node.id])
+
+    with pytest.raises(InvalidRequestError):
+        _ = loaded.embedding
 
 
 @pytest.mark.parametrize(
