@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import re
 import uuid
@@ -88,6 +89,10 @@ def create_app(
         if migrate or settings.database.database_url is None:
             await upgrade(db.url)
         app.state.db = db
+        # Everything made so far lives as long as the process: keep it out of the garbage
+        # collector's full passes, which otherwise stall requests for ~100 ms (bench/).
+        gc.collect()
+        gc.freeze()
         try:
             yield
         finally:

@@ -91,3 +91,15 @@ async def test_without_an_organization_no_tenant_row_is_visible(
 
     assert (await session.execute(text("SELECT count(*) FROM users"))).scalar() == 0
     assert (await session.execute(text("SELECT count(*) FROM organizations"))).scalar() >= 1
+
+
+async def test_the_full_text_match_is_leakproof_so_its_index_works_under_the_policies(
+    session: AsyncSession,
+) -> None:
+    """Under row-level security only LEAKPROOF operators may use an index (migration 0005);
+    without it every search read the whole table (docs/performance.md)."""
+    leakproof = await session.scalar(
+        text("SELECT proleakproof FROM pg_proc WHERE proname = 'ts_match_vq'")
+    )
+
+    assert leakproof is True
