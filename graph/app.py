@@ -20,8 +20,9 @@ from graph.metrics import Metrics, MetricsMiddleware, metrics_endpoint
 from graph.schema import build_schema
 from graph.settings import ServerSettings
 from graph.view import GraphQLView
-from persistence.database import Database, check_readiness
+from persistence.database import Database, check_readiness, resolve_app_url
 from persistence.migrate import upgrade
+from persistence.settings import Settings
 
 log = logging.getLogger("khub")
 
@@ -69,14 +70,25 @@ async def readyz(request: Request) -> JSONResponse:
     return JSONResponse(body, status_code=200 if readiness.ready else 503)
 
 
+async def migrate_as_owner(settings: Settings) -> None:
+    """Migrate (and set up the app's login role) as the owner, whose connection ends here:
+    the server itself only ever connects as the app's role."""
+    owner = await Database.open(settings, stop_embedded_on_exit=True)
+    try:
+        await upgrade(owner.url, app_url=resolve_app_url(settings, owner.url))
+    finally:
+        await owner.close()
+
+
 def create_app(
     settings: ServerSettings | None = None,
     *,
     database: Database | None = None,
     migrate: bool = False,
 ) -> Starlette:
-    """The ASGI app. Without `database`, the lifespan opens one (starting the embedded
-    PostgreSQL when no DATABASE_URL is set, and then applying the migrations)."""
+    """The ASGI app. Without `database`, the lifespan opens one as the app's login role
+    (starting the embedded PostgreSQL when no DATABASE_URL is set, and then applying the
+    migrations as the owner first)."""
     settings = settings or ServerSettings.from_env()
     view = GraphQLView(build_schema(settings), settings)
 
@@ -85,9 +97,9 @@ def create_app(
         if database is not None:
             yield
             return
-        db = await Database.open(settings.database, stop_embedded_on_exit=True)
         if migrate or settings.database.database_url is None:
-            await upgrade(db.url)
+            await migrate_as_owner(settings.database)
+        db = await Database.open(settings.database, stop_embedded_on_exit=True, as_app=True)
         app.state.db = db
         # Everything made so far lives as long as the process: keep it out of the garbage
         # collector's full passes, which otherwise stall requests for ~100 ms (bench/).
@@ -104,7 +116,10 @@ def create_app(
             WebSocketRoute("/graphql", view),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
-            Route("/metrics", metrics_endpoint),
+            Route(
+                "/metrics",
+                metrics_endpoint(token=settings.metrics_token, production=settings.production),
+            ),
             *graphiql.routes(settings.graphiql),
         ],
         lifespan=lifespan,

@@ -17,6 +17,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import TextIO
 
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from graph.export import configure_export_schema, run_export_schema
@@ -24,10 +25,17 @@ from graph.graphiql import configure_install, run_install
 from graph.serve import configure_serve, run_serve
 from persistence import embedded
 from persistence.audit.repository import AuditRepository
-from persistence.database import Database, check_readiness, resolve_url, scope_transaction
+from persistence.database import (
+    Database,
+    check_readiness,
+    resolve_app_url,
+    resolve_url,
+    scope_transaction,
+)
 from persistence.embedded import EmbeddedPostgresError
 from persistence.errors import DomainError
 from persistence.migrate import upgrade
+from persistence.roles import RoleSetupError
 from persistence.scope import Scope
 from persistence.seed.accounts import Login
 from persistence.seed.demo import DEMO_SLUG, demo_exists, load_demo
@@ -130,11 +138,13 @@ def no_arguments(parser: argparse.ArgumentParser) -> None:
 async def run_migrate(args: argparse.Namespace, settings: Settings) -> int:
     async with open_database(settings) as db:
         before = await check_readiness(db.engine)
-        await upgrade(db.url)
+        app_url = resolve_app_url(settings, db.url)
+        await upgrade(db.url, app_url=app_url)
     if before.revision == before.head:
         print(f"the database is already at head ({before.head})")
     else:
         print(f"migrated the database from {before.revision or 'empty'} to {before.head}")
+    print(f"the server connects as `{make_url(app_url).username}`, held by row-level security")
     return 0
 
 
@@ -324,7 +334,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     try:
         return asyncio.run(args.run(args, settings))
-    except (CommandError, EmbeddedPostgresError) as exc:
+    except (CommandError, EmbeddedPostgresError, RoleSetupError) as exc:
         print(f"error: {exc}", file=sys.stderr)
     except DomainError as exc:
         print(f"error: {exc.message}", file=sys.stderr)

@@ -6,14 +6,17 @@ behind one address and the numbers mix; run one worker per container to keep the
 
 from __future__ import annotations
 
+import hmac
 import time
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse
+from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+Endpoint = Callable[[Request], Awaitable[Response]]
 DURATION = "khub_http_request_duration_seconds"
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
 
@@ -96,8 +99,33 @@ class MetricsMiddleware:
             self.metrics.observe(scope["method"], path, status, elapsed)
 
 
-async def metrics_endpoint(request: Request) -> PlainTextResponse:
-    db = getattr(request.app.state, "db", None)
-    pool = db.engine.pool if db is not None else None
-    body = request.app.state.metrics.render(pool)
-    return PlainTextResponse(body, media_type="text/plain; version=0.0.4")
+def metrics_endpoint(*, token: str | None, production: bool) -> Endpoint:
+    """`/metrics`, for whoever holds `token` (KHUB_METRICS_TOKEN) as a bearer token.
+
+    Without a token it is open in development and absent (404) in production: request
+    rates and pool usage are for the operator, not for the internet.
+    """
+
+    async def endpoint(request: Request) -> Response:
+        if token is None and production:
+            return PlainTextResponse("Not Found", status_code=404)
+        if token is not None and not _bearer_matches(request, token):
+            return PlainTextResponse(
+                "a bearer token is required", status_code=401, headers=UNAUTHORIZED
+            )
+        db = getattr(request.app.state, "db", None)
+        pool = db.engine.pool if db is not None else None
+        body = request.app.state.metrics.render(pool)
+        return PlainTextResponse(body, media_type="text/plain; version=0.0.4")
+
+    return endpoint
+
+
+UNAUTHORIZED = {"WWW-Authenticate": 'Bearer realm="metrics"'}
+
+
+def _bearer_matches(request: Request, token: str) -> bool:
+    scheme, _, given = request.headers.get("authorization", "").partition(" ")
+    return scheme.lower() == "bearer" and hmac.compare_digest(
+        given.strip().encode(), token.encode()
+    )

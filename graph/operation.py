@@ -58,14 +58,13 @@ class Operation:
             yield session
 
     async def apply_scope(self, session: AsyncSession, organization_id: uuid.UUID | None) -> None:
-        """Confine the open transaction to an organization, as the application role that
-        row-level security applies to (login learns the organization mid-operation)."""
-        settings = self.db.settings
+        """Confine the open transaction to an organization, for row-level security (login
+        learns the organization mid-operation). The connection's role is the app's own,
+        which the policies hold (`persistence/roles.py`)."""
         await scope_transaction(
             session,
             organization_id=organization_id,
-            statement_timeout_ms=settings.statement_timeout_ms,
-            role=settings.app_role or None,
+            statement_timeout_ms=self.db.settings.statement_timeout_ms,
         )
 
     async def _open(self) -> AsyncSession:

@@ -3,7 +3,8 @@
 The database URL is resolved once, here: with no DATABASE_URL the embedded PostgreSQL is
 started (and stopped again when this process exits), migrated, and its URL handed to the
 app through DATABASE_URL, so that `--workers N` processes share one server instead of
-racing to initialise its data directory.
+racing to initialise its data directory. That URL is the owner's; the app derives its own
+login role's URL from it (or reads KHUB_APP_DATABASE_URL) and never connects as the owner.
 """
 
 from __future__ import annotations
@@ -25,7 +26,13 @@ from uvicorn.supervisors import Multiprocess
 
 from graph import graphiql
 from graph.settings import ServerSettings
-from persistence.database import Database, Readiness, check_readiness, resolve_url
+from persistence.database import (
+    Database,
+    Readiness,
+    check_readiness,
+    resolve_app_url,
+    resolve_url,
+)
 from persistence.migrate import upgrade
 from persistence.settings import Settings
 from persistence.user.models import Organization
@@ -97,7 +104,7 @@ async def prepare_database(settings: Settings, *, demo: bool) -> tuple[str, Read
     db = await Database.open(replace(settings, database_url=url))
     try:
         if settings.database_url is None or demo:
-            await upgrade(url)
+            await upgrade(url, app_url=resolve_app_url(settings, url))
         if demo:
             await load_demo_if_empty(db, settings)
         return url, await check_readiness(db.engine)
@@ -132,6 +139,7 @@ def banner(
         database = f"embedded PostgreSQL in {settings.data_dir} (stopped when this server exits)"
     else:
         database = make_url(url).render_as_string(hide_password=True)
+    database += f"; GraphQL as `{make_url(resolve_app_url(settings, url)).username}`"
     lines = [
         "",
         f"Knowledge Hub is serving on {base}",

@@ -25,7 +25,8 @@ class ServerSettings:
     """How the GraphQL server behaves; production turns off everything meant for development.
 
     Production (`KHUB_ENV=production`) disables GraphiQL, introspection and field
-    suggestions, and masks unexpected errors behind a request id.
+    suggestions, and masks unexpected errors behind a request id; `/metrics` then needs
+    `metrics_token` (and is absent without one).
     """
 
     production: bool = False
@@ -33,6 +34,7 @@ class ServerSettings:
     max_aliases: int = 30
     max_tokens: int = 5_000
     allowed_origins: tuple[str, ...] = ()
+    metrics_token: str | None = field(default=None, repr=False)
     database: Settings = field(default_factory=Settings)
 
     @property
@@ -51,5 +53,6 @@ class ServerSettings:
             max_aliases=_int("KHUB_MAX_ALIASES", cls.max_aliases),
             max_tokens=_int("KHUB_MAX_TOKENS", cls.max_tokens),
             allowed_origins=tuple(o.strip() for o in origins.split(",") if o.strip()),
+            metrics_token=os.environ.get("KHUB_METRICS_TOKEN") or None,
             database=Settings.from_env(),
         )

@@ -20,16 +20,35 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from persistence import embedded
+from persistence.roles import RoleSetupError, app_url_for, unsafe_reasons
 from persistence.settings import Settings
 
 log = logging.getLogger(__name__)
 
 
 def resolve_url(settings: Settings, *, stop_embedded_on_exit: bool = False) -> str:
-    """The `postgresql://` URL in use: DATABASE_URL, or the embedded server (started if needed)."""
+    """The owner's `postgresql://` URL: DATABASE_URL, or the embedded server (started if needed)."""
     if settings.database_url:
         return settings.database_url
     return embedded.start(settings.data_dir, stop_on_exit=stop_embedded_on_exit)
+
+
+def resolve_app_url(settings: Settings, owner_url: str) -> str:
+    """The URL the server's GraphQL transactions connect with: KHUB_APP_DATABASE_URL, or the
+    owner's URL with the user `khub_app` and no password (the embedded server's socket)."""
+    return app_url_for(owner_url, settings.app_database_url)
+
+
+async def refuse_unsafe_login(engine: AsyncEngine) -> None:
+    """Refuse to serve as a role that row-level security would not hold."""
+    async with engine.connect() as conn:
+        login = await conn.scalar(text("SELECT current_user"))
+        reasons = await unsafe_reasons(conn, login)
+    if reasons:
+        raise RoleSetupError(
+            f"the server must not connect as `{login}`: {'; '.join(reasons)} "
+            "(set KHUB_APP_DATABASE_URL to the app's login role; see README)"
+        )
 
 
 def async_url(url: str) -> str:
@@ -61,27 +80,21 @@ READ_ONLY_SNAPSHOT = {"isolation_level": "REPEATABLE READ", "postgresql_readonly
 
 
 async def scope_transaction(
-    session: AsyncSession,
-    *,
-    organization_id: uuid.UUID | None,
-    statement_timeout_ms: int,
-    role: str | None = None,
+    session: AsyncSession, *, organization_id: uuid.UUID | None, statement_timeout_ms: int
 ) -> None:
-    """Set the transaction's timeout, organization and (optionally) role in one round trip.
+    """Set the transaction's timeout and organization in one round trip.
 
     Uses `SET LOCAL` semantics (`set_config(..., true)`) so it also works behind PgBouncer
-    in transaction mode. Row-level security reads the organization; with `role` (the
-    application role, which cannot bypass it) the policies apply to this transaction.
+    in transaction mode. Row-level security reads the organization; it applies because the
+    server connects as the application's login role (`persistence/roles.py`).
     """
-    params = {"timeout": str(statement_timeout_ms), "org": str(organization_id or "")}
-    sql = (
-        "SELECT set_config('statement_timeout', :timeout, true),"
-        " set_config('app.organization_id', :org, true)"
+    await session.execute(
+        text(
+            "SELECT set_config('statement_timeout', :timeout, true),"
+            " set_config('app.organization_id', :org, true)"
+        ),
+        {"timeout": str(statement_timeout_ms), "org": str(organization_id or "")},
     )
-    if role:
-        sql += ", set_config('role', :role, true)"
-        params["role"] = role
-    await session.execute(text(sql), params)
 
 
 async def wait_until_reachable(
@@ -143,13 +156,27 @@ class Database:
     settings: Settings
 
     @classmethod
-    async def open(cls, settings: Settings, *, stop_embedded_on_exit: bool = False) -> Database:
-        """Resolve the URL (starting the embedded server if needed) and wait until it answers."""
+    async def open(
+        cls, settings: Settings, *, stop_embedded_on_exit: bool = False, as_app: bool = False
+    ) -> Database:
+        """Resolve the URL (starting the embedded server if needed) and wait until it answers.
+
+        The owner's by default (the CLI, migrations); `as_app` for the server's GraphQL
+        transactions, checked to be a role row-level security holds.
+        """
         url = await asyncio.to_thread(
             resolve_url, settings, stop_embedded_on_exit=stop_embedded_on_exit
         )
+        if as_app:
+            url = resolve_app_url(settings, url)
         engine = create_engine(url, settings)
-        await wait_until_reachable(engine, retries=settings.connect_retries)
+        try:
+            await wait_until_reachable(engine, retries=settings.connect_retries)
+            if as_app:
+                await refuse_unsafe_login(engine)
+        except BaseException:
+            await engine.dispose()
+            raise
         return cls(url=url, engine=engine, sessions=session_factory(engine), settings=settings)
 
     async def close(self) -> None:

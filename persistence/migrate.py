@@ -1,4 +1,4 @@
-"""Alembic, driven from code: upgrade, downgrade, drift check and the head revision."""
+"""Alembic, driven from code: upgrade (with the roles), downgrade, drift check, head revision."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
+
+from persistence.roles import LoginRole, ensure_app_role, ensure_login_role
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -25,9 +27,15 @@ def head_revision() -> str | None:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
-async def upgrade(url: str, revision: str = "head") -> None:
-    """Upgrade in a worker thread: Alembic's async env runs its own event loop."""
+async def upgrade(url: str, revision: str = "head", *, app_url: str | None = None) -> None:
+    """Upgrade as the owner in `url`, then create or check the login role of `app_url`.
+
+    Alembic runs in a worker thread: its async env runs its own event loop.
+    """
+    await ensure_app_role(url)
     await asyncio.to_thread(command.upgrade, alembic_config(url), revision)
+    if app_url is not None:
+        await ensure_login_role(url, LoginRole.from_url(app_url))
 
 
 async def downgrade(url: str, revision: str = "base") -> None:

@@ -34,10 +34,13 @@ def default_data_dir() -> Path:
 class Settings:
     """Everything the data layer reads from the environment.
 
-    `database_url` is None when the embedded PostgreSQL should be used.
+    `database_url` is None when the embedded PostgreSQL should be used. It names the owner
+    role (migrations, the CLI); `app_database_url` names the login role the server's GraphQL
+    transactions use, which row-level security applies to (see `persistence/roles.py`).
     """
 
     database_url: str | None = None
+    app_database_url: str | None = field(default=None, repr=False)
     data_dir: Path = field(default_factory=default_data_dir)
     pool_size: int = 5
     max_overflow: int = 10
@@ -49,7 +52,6 @@ class Settings:
     login_max_failures: int = 5
     login_lockout_seconds: int = 900
     session_ttl_seconds: int = 7 * 24 * 3600
-    app_role: str = "khub_app"
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -57,6 +59,7 @@ class Settings:
         data_dir = os.environ.get("KHUB_DATA_DIR")
         return cls(
             database_url=os.environ.get("DATABASE_URL") or None,
+            app_database_url=os.environ.get("KHUB_APP_DATABASE_URL") or None,
             data_dir=Path(data_dir).expanduser() if data_dir else default_data_dir(),
             pool_size=_int("KHUB_DB_POOL_SIZE", cls.pool_size),
             max_overflow=_int("KHUB_DB_MAX_OVERFLOW", cls.max_overflow),
@@ -68,5 +71,4 @@ class Settings:
             login_max_failures=_int("KHUB_LOGIN_MAX_FAILURES", cls.login_max_failures),
             login_lockout_seconds=_int("KHUB_LOGIN_LOCKOUT_SECONDS", cls.login_lockout_seconds),
             session_ttl_seconds=_int("KHUB_SESSION_TTL_SECONDS", cls.session_ttl_seconds),
-            app_role=os.environ.get("KHUB_DB_APP_ROLE", cls.app_role),
         )

@@ -1,8 +1,11 @@
 """Shared fixtures: a real PostgreSQL database made for this test run, migrated to head.
 
 With DATABASE_URL set, a fresh database `khub_test_<random>` is created on that server
-(the role needs CREATEDB) and dropped at the end; otherwise an embedded PostgreSQL is
-started in a temporary directory. Nothing runs against SQLite or a mocked session.
+(the role needs CREATEDB and CREATEROLE) and dropped at the end, and the app connects as a
+login role made for the run; otherwise an embedded PostgreSQL is started in a temporary
+directory, and the app connects as `khub_app`, as `khub serve` does. `engine` is the
+owner's (repository tests, seeding: what the CLI does); `app_engine` is the app's, a role
+row-level security holds. Nothing runs against SQLite or a mocked session.
 """
 
 from __future__ import annotations
@@ -21,11 +24,18 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from persistence import embedded
 from persistence.database import create_engine, scope_transaction
 from persistence.migrate import upgrade
+from persistence.roles import LoginRole
 from persistence.scope import Scope
 from persistence.settings import Settings
 from persistence.user.models import Organization
 from persistence.user.repository import OrganizationRepository
-from tests.fixtures.databases import create_database, drop_database
+from tests.fixtures.databases import (
+    app_url,
+    create_database,
+    drop_database,
+    drop_role,
+    throwaway_login,
+)
 from tests.fixtures.statements import StatementCounter
 
 pytest_plugins = ["tests.fixtures.users", "tests.fixtures.content"]
@@ -52,25 +62,51 @@ def server_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-async def database_url(server_url: str) -> AsyncIterator[str]:
-    """A fresh database for this run, migrated to head, dropped afterwards."""
+async def app_login(server_url: str) -> AsyncIterator[LoginRole | None]:
+    """The app's login role: None for the embedded default (`khub_app`), or one of this run's
+    own on a DATABASE_URL server, dropped afterwards."""
+    if not os.environ.get("DATABASE_URL"):
+        yield None
+        return
+    login = throwaway_login()
+    yield login
+    await drop_role(server_url, login.name)
+
+
+@pytest.fixture(scope="session")
+async def database_url(server_url: str, app_login: LoginRole | None) -> AsyncIterator[str]:
+    """A fresh database for this run, migrated to head (roles included), dropped afterwards."""
     url = await create_database(server_url, f"khub_test_{uuid.uuid4().hex[:12]}")
-    await upgrade(url)
+    await upgrade(url, app_url=app_url(url, app_login))
     yield url
     await drop_database(server_url, url)
 
 
 @pytest.fixture(scope="session")
+def app_database_url(database_url: str, app_login: LoginRole | None) -> str:
+    return app_url(database_url, app_login)
+
+
+@pytest.fixture(scope="session")
 async def engine(database_url: str, settings: Settings) -> AsyncIterator[AsyncEngine]:
+    """The owner's engine: repository tests and seeding."""
     engine = create_engine(database_url, settings)
     yield engine
     await engine.dispose()
 
 
+@pytest.fixture(scope="session")
+async def app_engine(app_database_url: str, settings: Settings) -> AsyncIterator[AsyncEngine]:
+    """The app's engine, connected as its login role."""
+    engine = create_engine(app_database_url, settings)
+    yield engine
+    await engine.dispose()
+
+
 @pytest.fixture
-def statements(engine: AsyncEngine) -> Iterator[StatementCounter]:
-    """Counts the SQL statements the engine sends while the test runs."""
-    with StatementCounter.listening(engine) as counter:
+def statements(engine: AsyncEngine, app_engine: AsyncEngine) -> Iterator[StatementCounter]:
+    """Counts the SQL statements both engines send while the test runs."""
+    with StatementCounter.listening(engine, app_engine) as counter:
         yield counter
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import any_, case, delete, func, insert, or_, select, update
+from sqlalchemy import TextClause, any_, case, delete, func, insert, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from persistence.errors import NotFound
@@ -133,7 +133,12 @@ class UserRepository(Repository[User]):
 
 
 class OrganizationRepository:
-    """Organizations are the tenants themselves, so they are not organization-scoped."""
+    """Organizations are the tenants themselves, so they are not organization-scoped.
+
+    Row-level security shows the application role only the organization of its
+    transaction; `by_slug` and `only_one` go through SECURITY DEFINER functions (migration
+    0007) because login needs them before any organization is set.
+    """
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -145,7 +150,10 @@ class OrganizationRepository:
         return result.scalars().one()
 
     async def by_slug(self, slug: str) -> Organization | None:
-        return await self.session.scalar(select(Organization).where(Organization.slug == slug))
+        """The organization with this slug, whichever organization the transaction is in."""
+        return await self._one_of(
+            text("SELECT * FROM khub_organization_by_slug(:slug)").bindparams(slug=slug)
+        )
 
     async def find(self, id: uuid.UUID) -> Organization | None:
         return await self.session.scalar(select(Organization).where(Organization.id == id))
@@ -158,5 +166,8 @@ class OrganizationRepository:
 
     async def only_one(self) -> Organization | None:
         """The organization when the server holds exactly one, so logins may omit it."""
-        rows = (await self.session.scalars(select(Organization).limit(2))).all()
-        return rows[0] if len(rows) == 1 else None
+        return await self._one_of(text("SELECT * FROM khub_only_organization()"))
+
+    async def _one_of(self, rows: TextClause) -> Organization | None:
+        stmt = select(Organization).from_statement(rows)
+        return (await self.session.scalars(stmt)).first()

@@ -69,15 +69,28 @@ def server_settings(settings: Settings) -> ServerSettings:
 
 @pytest.fixture(scope="session")
 async def database(database_url: str, engine: AsyncEngine, settings: Settings) -> Database:
-    """The app's Database over the test engine, so statement counting sees the app's SQL."""
+    """The owner's Database, for setting up data as the CLI's seeding does."""
     return Database(
         url=database_url, engine=engine, sessions=session_factory(engine), settings=settings
     )
 
 
 @pytest.fixture(scope="session")
-def app(server_settings: ServerSettings, database: Database) -> Any:
-    return create_app(server_settings, database=database)
+async def app_database(
+    app_database_url: str, app_engine: AsyncEngine, settings: Settings
+) -> Database:
+    """The app's Database, as its login role, which row-level security holds."""
+    return Database(
+        url=app_database_url,
+        engine=app_engine,
+        sessions=session_factory(app_engine),
+        settings=settings,
+    )
+
+
+@pytest.fixture(scope="session")
+def app(server_settings: ServerSettings, app_database: Database) -> Any:
+    return create_app(server_settings, database=app_database)
 
 
 @pytest.fixture

@@ -26,8 +26,8 @@ def _production(settings: ServerSettings) -> ServerSettings:
 
 
 @pytest.fixture
-async def production(server_settings: ServerSettings, database: Database) -> AsyncIterator[Any]:
-    app = create_app(_production(server_settings), database=database)
+async def production(server_settings: ServerSettings, app_database: Database) -> AsyncIterator[Any]:
+    app = create_app(_production(server_settings), database=app_database)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         yield GraphQLClient(client)
@@ -69,9 +69,9 @@ async def test_production_gives_no_field_suggestions(
 
 
 async def test_production_serves_no_graphiql(
-    client: httpx.AsyncClient, server_settings: ServerSettings, database: Database
+    client: httpx.AsyncClient, server_settings: ServerSettings, app_database: Database
 ) -> None:
-    app = create_app(_production(server_settings), database=database)
+    app = create_app(_production(server_settings), database=app_database)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as prod:
         response = await prod.get("/graphql", headers={"Accept": "text/html"})

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from persistence.database import scope_transaction
 from persistence.document.repository import DocumentRepository
+from persistence.roles import APP_ROLE
 from persistence.scope import Scope
 from persistence.settings import Settings
 from persistence.user.identity import create_user
@@ -34,21 +35,19 @@ async def rival(session: AsyncSession, settings: Settings) -> tuple[Organization
 
 
 async def _as_app(session: AsyncSession, organization: Organization, settings: Settings) -> None:
+    """The owner's test session, switched to the application role for the transaction."""
     await scope_transaction(
-        session,
-        organization_id=organization.id,
-        statement_timeout_ms=settings.statement_timeout_ms,
-        role=settings.app_role,
+        session, organization_id=organization.id, statement_timeout_ms=settings.statement_timeout_ms
     )
+    await session.execute(text(f"SET LOCAL ROLE {APP_ROLE}"))
 
 
 async def test_the_application_role_cannot_bypass_row_level_security(
-    session: AsyncSession, settings: Settings
+    session: AsyncSession,
 ) -> None:
     flags = (
         await session.execute(
-            text("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = :r"),
-            {"r": settings.app_role},
+            text("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = :r"), {"r": APP_ROLE}
         )
     ).one()
 
@@ -85,12 +84,11 @@ async def test_writing_into_another_organization_is_refused(
 async def test_without_an_organization_no_tenant_row_is_visible(
     session: AsyncSession, rival, settings: Settings
 ) -> None:
-    await scope_transaction(
-        session, organization_id=None, statement_timeout_ms=1000, role=settings.app_role
-    )
+    await scope_transaction(session, organization_id=None, statement_timeout_ms=1000)
+    await session.execute(text(f"SET LOCAL ROLE {APP_ROLE}"))
 
     assert (await session.execute(text("SELECT count(*) FROM users"))).scalar() == 0
-    assert (await session.execute(text("SELECT count(*) FROM organizations"))).scalar() >= 1
+    assert (await session.execute(text("SELECT count(*) FROM organizations"))).scalar() == 0
 
 
 async def test_the_full_text_match_is_leakproof_so_its_index_works_under_the_policies(

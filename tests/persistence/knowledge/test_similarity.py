@@ -234,8 +234,8 @@ async def test_the_hnsw_index_serves_the_search_at_a_realistic_size(
         session,
         organization_id=scope.organization_id,
         statement_timeout_ms=settings.statement_timeout_ms,
-        role="khub_app",
     )
+    await session.execute(text("SET LOCAL ROLE khub_app"))
     plans["as khub_app"] = await _plan(session, variants["typed"])
     exact = await _plan(session, similarity.statement(probe, limit=10, exact=True))
 
