@@ -98,7 +98,9 @@ async def benchmark(
     if machine["load_average"][0] > 0.5:
         print(f"warning: load average {machine['load_average']}: figures will be noisy")
     login = await dataset.open_session(db, org_id)
-    app = create_app(settings, database=db)
+    # The app runs as its login role, under row-level security, exactly as `khub serve` does.
+    app_db = await Database.open(settings.database, as_app=True)
+    app = create_app(settings, database=app_db)
     client = Client(app, login.token)
     if args.gc_freeze:
         # Objects alive now (modules, schema, inputs) leave the collector's generations, so
@@ -108,16 +110,17 @@ async def benchmark(
     summaries: list[dict[str, Any]] = []
     skipped: dict[str, str] = {}
     try:
-        with StatementRecorder(db.engine) as recorder:
+        with StatementRecorder(app_db.engine) as recorder:
             cases = await available(client, build_cases(inputs), args.only, skipped)
             for case in cases:
-                summary = await measure(client, recorder, case, args, db)
+                summary = await measure(client, recorder, case, args, app_db)
                 if summary is None:
                     skipped[case.name] = "failed (see above)"
                 else:
                     summaries.append(summary)
     finally:
         await client.close()
+        await app_db.close()
         await dataset.close_session(db, org_id, login)
     result = {
         "machine": machine,

@@ -113,7 +113,7 @@ async def ensure_app_role(owner_url: str) -> None:
                     f"the role `{APP_ROLE}` does not exist and `{make_url(owner_url).username}` "
                     f"cannot create it (it lacks CREATEROLE): create it first, as an admin: "
                     f"CREATE ROLE {APP_ROLE} NOLOGIN NOSUPERUSER NOBYPASSRLS; "
-                    f"GRANT {APP_ROLE} TO {make_url(owner_url).username};"
+                    f"GRANT {APP_ROLE} TO {make_url(owner_url).username} WITH ADMIN OPTION;"
                 )
     finally:
         await engine.dispose()

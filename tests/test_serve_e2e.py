@@ -2,7 +2,7 @@
 
 Without DATABASE_URL the server starts its own embedded PostgreSQL in a fresh data
 directory, and must stop it again on exit; with DATABASE_URL it gets a fresh database on
-that server.
+that server and a login role of its own (KHUB_APP_DATABASE_URL).
 """
 
 from __future__ import annotations
@@ -26,7 +26,13 @@ import pytest
 from graph import graphiql
 from persistence import embedded
 from persistence.migrate import head_revision
-from tests.fixtures.databases import create_database, drop_database
+from tests.fixtures.databases import (
+    app_url,
+    create_database,
+    drop_database,
+    drop_role,
+    throwaway_login,
+)
 
 PASSWORD = "e2e demo password"
 KHUB = [sys.executable, "-c", "import sys; from graph.cli import main; sys.exit(main())"]
@@ -97,8 +103,10 @@ async def environment() -> AsyncIterator[tuple[dict[str, str], Path | None]]:
     server_url = os.environ.get("DATABASE_URL")
     if server_url:
         url = await create_database(server_url, f"khub_e2e_{uuid.uuid4().hex[:12]}")
-        yield {**env, "DATABASE_URL": url}, None
+        login = throwaway_login()  # `serve --demo` migrates, which creates it
+        yield {**env, "DATABASE_URL": url, "KHUB_APP_DATABASE_URL": app_url(url, login)}, None
         await drop_database(server_url, url)
+        await drop_role(server_url, login.name)
         return
     workdir = Path(tempfile.mkdtemp(prefix="khub-e2e-"))
     data_dir = workdir / "pgdata"

@@ -5,7 +5,7 @@ operator function is LEAKPROOF; the tsvector @@ tsquery function (`ts_match_vq`)
 marked so, which made every document search read the whole table. It reveals nothing
 about rows beyond whether they match, so we mark it. This needs a superuser (the
 embedded server's migrations run as one); elsewhere the migration warns and search still
-works, only without the index under row-level security (or set KHUB_DB_APP_ROLE=).
+works, only without the index under row-level security.
 
 Revision ID: 0005
 Revises: 0004
