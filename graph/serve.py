@@ -99,17 +99,22 @@ async def run_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def prepare_database(settings: Settings, *, demo: bool) -> tuple[str, Readiness]:
-    """Resolve the URL, migrate the embedded database (any with --demo), load the demo."""
+    """Resolve the URL, migrate the embedded database (any with --demo), load the demo, and
+    check that the app can connect as its login role."""
     url = await asyncio.to_thread(resolve_url, settings, stop_embedded_on_exit=True)
-    db = await Database.open(replace(settings, database_url=url))
+    resolved = replace(settings, database_url=url)
+    db = await Database.open(resolved)
     try:
         if settings.database_url is None or demo:
             await upgrade(url, app_url=resolve_app_url(settings, url))
         if demo:
             await load_demo_if_empty(db, settings)
-        return url, await check_readiness(db.engine)
+        readiness = await check_readiness(db.engine)
     finally:
         await db.close()
+    # The app's login role, checked here so a wrong one is an error line, not a traceback.
+    await (await Database.open(resolved, as_app=True)).close()
+    return url, readiness
 
 
 async def load_demo_if_empty(db: Database, settings: Settings) -> None:

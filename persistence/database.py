@@ -97,6 +97,12 @@ async def scope_transaction(
     )
 
 
+def refused_login(exc: BaseException) -> bool:
+    """The server answered, but refused the role or its password: retrying will not help."""
+    sqlstate = getattr(getattr(exc, "driver_exception", None), "sqlstate", None) or ""
+    return sqlstate.startswith("28")  # invalid_authorization_specification, invalid_password
+
+
 async def wait_until_reachable(
     engine: AsyncEngine, *, retries: int, base_delay: float = 0.5
 ) -> None:
@@ -107,7 +113,7 @@ async def wait_until_reachable(
                 await conn.execute(text("SELECT 1"))
             return
         except (OperationalError, DBAPIError, OSError) as exc:
-            if attempt == retries:
+            if attempt == retries or refused_login(exc):
                 raise
             delay = base_delay * 2**attempt
             log.warning("database not reachable (%s); retrying in %.1fs", exc, delay)
@@ -174,6 +180,15 @@ class Database:
             await wait_until_reachable(engine, retries=settings.connect_retries)
             if as_app:
                 await refuse_unsafe_login(engine)
+        except DBAPIError as exc:
+            await engine.dispose()
+            if as_app and refused_login(exc):
+                raise RoleSetupError(
+                    f"the server cannot log in as `{make_url(url).username}` ({exc.orig}): "
+                    "`khub migrate` sets up the app's login role; see KHUB_APP_DATABASE_URL "
+                    "in the README"
+                ) from exc
+            raise
         except BaseException:
             await engine.dispose()
             raise

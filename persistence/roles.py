@@ -71,9 +71,13 @@ async def unsafe_reasons(conn: AsyncConnection, login: str) -> list[str]:
             what.append("the owner of the tables")
         via = "" if name == login else f" through its membership of `{name}`"
         reasons.append(f"`{login}` is {' and '.join(what)}{via}")
-    if not await conn.scalar(
-        text("SELECT pg_has_role(:login, :app, 'USAGE')"), {"login": login, "app": APP_ROLE}
-    ):
+    member = await conn.scalar(
+        text("SELECT pg_has_role(:login, oid, 'USAGE') FROM pg_roles WHERE rolname = :app"),
+        {"login": login, "app": APP_ROLE},
+    )
+    if member is None:
+        reasons.append(f"the role `{APP_ROLE}` does not exist yet (run `khub migrate`)")
+    elif not member:
         reasons.append(f"`{login}` is neither `{APP_ROLE}` nor a member of it")
     return reasons
 

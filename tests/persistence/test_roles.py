@@ -3,6 +3,7 @@ create or check it (`persistence/roles.py`)."""
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
@@ -214,3 +215,20 @@ async def test_the_server_refuses_to_connect_as_the_owner(
 
     with pytest.raises(RoleSetupError, match="the server must not connect as"):
         await Database.open(as_owner, as_app=True)
+
+
+async def test_the_server_says_so_at_once_when_it_cannot_log_in_as_the_app_role(
+    database_url: str, settings: Settings
+) -> None:
+    nobody = make_url(database_url).set(username=f"khub_nobody_{uuid.uuid4().hex[:8]}")
+    unknown = replace(
+        settings,
+        database_url=database_url,
+        app_database_url=nobody.render_as_string(hide_password=False),
+        connect_retries=5,
+    )
+    started = time.monotonic()
+
+    with pytest.raises(RoleSetupError, match=f"cannot log in as `{nobody.username}`"):
+        await Database.open(unknown, as_app=True)
+    assert time.monotonic() - started < 2  # no retries: a refused login does not heal
