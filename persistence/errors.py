@@ -60,8 +60,14 @@ _SQLSTATE_RESTRICT = "23001"
 _SQLSTATE_CHECK = "23514"
 _SQLSTATE_NOT_NULL = "23502"
 _SQLSTATE_EXCLUSION = "23P01"
-# Bad values the server refused (too long, out of range, malformed text of a type).
-_SQLSTATE_BAD_VALUE = {"22001", "22003", "22P02", "22007", "22008"}
+# Class 22 (data exception): a value the server refused, said without the driver's text.
+_BAD_VALUE_MESSAGES = {
+    "22001": "a value is longer than its field allows",
+    "22003": "a number is out of range",
+    "22021": "a text contains a character that cannot be stored",
+    "22P05": "a text contains a character that cannot be stored",
+}
+_BAD_VALUE_MESSAGE = "a value is not valid"
 
 
 def _entity(table: Table) -> str:
@@ -97,7 +103,10 @@ def _first_column_in(sql: str, names: list[str]) -> str:
 
 
 def translate(exc: DBAPIError) -> DomainError | None:
-    """The domain error a driver exception stands for, or None when it is a real fault."""
+    """The domain error a driver exception stands for, or None when it is a real fault.
+
+    Integrity (SQLSTATE class 23) and data errors (class 22) are the caller's input; their
+    messages never carry the driver's text, which may quote SQL, values or types."""
     driver = getattr(exc.orig, "__cause__", None) or exc.orig
     driver = getattr(exc, "driver_exception", None) or driver
     sqlstate = getattr(driver, "sqlstate", None) or ""
@@ -117,6 +126,8 @@ def translate(exc: DBAPIError) -> DomainError | None:
     if sqlstate == _SQLSTATE_NOT_NULL:
         column = getattr(driver, "column_name", None) or "input"
         return ValidationError(column, f"{column.replace('_', ' ')} is required")
-    if sqlstate in _SQLSTATE_BAD_VALUE and getattr(driver, "message", None):
-        return ValidationError("input", driver.message)
+    if sqlstate.startswith("22"):
+        return ValidationError("input", _BAD_VALUE_MESSAGES.get(sqlstate, _BAD_VALUE_MESSAGE))
+    if sqlstate.startswith("23"):
+        return ValidationError(field or "input", f"this {entity} breaks a rule of the data")
     return None
