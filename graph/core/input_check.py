@@ -3,9 +3,9 @@
 Every argument of the operation (literals and variables, through lists, input objects and
 JSON scalars) is read against its GraphQL type once, before execution: a string with a NUL
 character or an unpaired surrogate (PostgreSQL text cannot hold either) and an `ID` that is
-not a global id (base64 of `TypeName:id`) are refused. A mutation field gets a
-`ValidationError` naming the input field in its result union (`run` and `login` ask
-`refusal_for`); in a query the whole operation fails with `BAD_USER_INPUT`.
+not a global id (base64 of `TypeName:id`) are refused. Unstorable text in a mutation field
+is a `ValidationError` naming the input field in its result union (`run` and `login` ask
+`refusal_for`); anything else refused fails the whole operation with `BAD_USER_INPUT`.
 """
 
 from __future__ import annotations
@@ -54,6 +54,9 @@ class Refusal:
 
     path: tuple[str, ...]
     problem: str  # "is not a valid id", said of the value at `path`
+    # Strawberry decodes ids before a resolver runs, so a mutation cannot answer a malformed
+    # id in its union: it fails the whole operation like a query's refusal does.
+    in_union: bool = True
 
     @property
     def field(self) -> str:
@@ -150,7 +153,7 @@ def _check_leaf(
         return Refusal(path, "contains a NUL character or an unpaired surrogate")
     value = node.value if isinstance(node, StringValueNode) else raw if node is None else None
     if type_.name == "ID" and isinstance(value, str) and not is_global_id(value):
-        return Refusal(path, f'is not a valid id: "{clip(value, 60)}"')
+        return Refusal(path, f'is not a valid id: "{clip(value, 60)}"', in_union=False)
     return None
 
 
@@ -237,8 +240,10 @@ class RefuseUnstorableInput(SchemaExtension):
             refusals = find_refusals(
                 execution.schema._schema, operation, fragments, execution.variables or {}
             )
-            if refusals and execution.operation_type != OperationType.MUTATION:
-                raise next(iter(refusals.values())).bad_user_input()
+            mutation = execution.operation_type == OperationType.MUTATION
+            for refusal in refusals.values():
+                if not (mutation and refusal.in_union):
+                    raise refusal.bad_user_input()
             execution.context.refusals = refusals
         yield
 

@@ -172,7 +172,7 @@ async def test_a_value_the_database_refuses_is_a_validation_error_without_driver
     payload = response.json()["data"]["documentCreate"]
     assert payload == {
         "__typename": "ValidationError",
-        "message": "a value is not valid",
+        "message": "a value is not valid for its type",
         "field": "input",
     }
     assert await counts(gql, world) == before
