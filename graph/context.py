@@ -75,6 +75,8 @@ class Context:
     operation: Operation = field(init=False)
     loaders: Loaders = field(init=False)
     viewer: Viewer = field(default_factory=Viewer)
+    # Input refused before execution, by root field response key (graph/core/input_check.py).
+    refusals: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.operation = Operation(self.db)

@@ -21,8 +21,11 @@ from graph.audit.queries import AuditQueries
 from graph.audit.types import AuditEvent
 from graph.collection.queries import CollectionQueries
 from graph.collection.schema import CollectionMutations
+from graph.core.error_log import Schema
 from graph.core.errors import ERROR_TYPES
 from graph.core.extensions import MaskUnexpectedErrors, OperationLifecycle
+from graph.core.input_check import RefuseUnstorableInput
+from graph.core.nodes import resolve_node, resolve_nodes
 from graph.core.permissions import IsAuthenticated
 from graph.document.queries import DocumentQueries
 from graph.document.schema import DocumentMutations
@@ -50,11 +53,13 @@ def query_type() -> type:
         SimilarityQueries,
         AuditQueries,
     ):
-        node: relay.Node | None = relay.node(
+        node: relay.Node | None = strawberry.field(
+            resolver=resolve_node,
             description="Any object by its global id; null if absent or not visible.",
             permission_classes=[IsAuthenticated],
         )
-        nodes: list[relay.Node | None] = relay.node(
+        nodes: list[relay.Node | None] = strawberry.field(
+            resolver=resolve_nodes,
             description="Objects by their global ids, in the order asked.",
             permission_classes=[IsAuthenticated],
         )
@@ -67,11 +72,12 @@ class Mutation(UserMutations, DocumentMutations, CollectionMutations, KnowledgeM
     pass
 
 
-def build_schema(settings: ServerSettings | None = None) -> strawberry.Schema:
+def build_schema(settings: ServerSettings | None = None) -> Schema:
     """The schema with the guard rails of `settings` (development defaults without one)."""
     settings = settings or ServerSettings()
     extensions: list[Any] = [
         OperationLifecycle,
+        RefuseUnstorableInput,
         lambda: QueryDepthLimiter(max_depth=settings.max_depth),
         lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
@@ -82,7 +88,7 @@ def build_schema(settings: ServerSettings | None = None) -> strawberry.Schema:
         extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
         # First in, last out: it masks only after OperationLifecycle has logged the bug.
         extensions.insert(0, MaskUnexpectedErrors)
-    return strawberry.Schema(
+    return Schema(
         query=query_type(),
         mutation=Mutation,
         types=[*ERROR_TYPES, AuditEvent],

@@ -60,8 +60,20 @@ _SQLSTATE_RESTRICT = "23001"
 _SQLSTATE_CHECK = "23514"
 _SQLSTATE_NOT_NULL = "23502"
 _SQLSTATE_EXCLUSION = "23P01"
-# Bad values the server refused (too long, out of range, malformed text of a type).
-_SQLSTATE_BAD_VALUE = {"22001", "22003", "22P02", "22007", "22008"}
+# Class 22 (data exception) states that a value sent by a caller causes, said without the
+# driver's text. Not all of class 22: 22023 is also a bad server setting (a missing role).
+_BAD_VALUE_MESSAGES = {
+    "22001": "a value is longer than its field allows",
+    "22003": "a number is out of range",
+    "22007": "a date or time is not valid",
+    "22008": "a date or time is out of range",
+    "22021": "a text contains a character that cannot be stored",
+    "22P05": "a text contains a character that cannot be stored",
+    "22P02": "a value is not valid for its type",
+    "22019": "a pattern contains an invalid escape",
+    "22025": "a pattern contains an invalid escape",
+    "2201B": "a pattern is not a valid regular expression",
+}
 
 
 def _entity(table: Table) -> str:
@@ -97,7 +109,11 @@ def _first_column_in(sql: str, names: list[str]) -> str:
 
 
 def translate(exc: DBAPIError) -> DomainError | None:
-    """The domain error a driver exception stands for, or None when it is a real fault."""
+    """The domain error a driver exception stands for, or None when it is a real fault.
+
+    Integrity errors (SQLSTATE class 23) and the data errors (class 22) a caller's value
+    causes are the caller's input; their messages never carry the driver's text, which may
+    quote SQL, values or types."""
     driver = getattr(exc.orig, "__cause__", None) or exc.orig
     driver = getattr(exc, "driver_exception", None) or driver
     sqlstate = getattr(driver, "sqlstate", None) or ""
@@ -117,6 +133,8 @@ def translate(exc: DBAPIError) -> DomainError | None:
     if sqlstate == _SQLSTATE_NOT_NULL:
         column = getattr(driver, "column_name", None) or "input"
         return ValidationError(column, f"{column.replace('_', ' ')} is required")
-    if sqlstate in _SQLSTATE_BAD_VALUE and getattr(driver, "message", None):
-        return ValidationError("input", driver.message)
+    if sqlstate in _BAD_VALUE_MESSAGES:
+        return ValidationError("input", _BAD_VALUE_MESSAGES[sqlstate])
+    if sqlstate.startswith("23"):
+        return ValidationError(field or "input", f"this {entity} breaks a rule of the data")
     return None

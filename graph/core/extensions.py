@@ -38,8 +38,7 @@ def unexpected_error(request_id: str, detail: str, *, production: bool) -> Graph
 
 class OperationLifecycle(SchemaExtension):
     """Authenticates the caller, picks the transaction mode, and ends the transaction:
-    a mutation commits unless a bug (an unexpected error) happened; a query rolls back.
-    Unexpected errors are logged with the request id, so a masked message can be traced."""
+    a mutation commits unless a bug (an unexpected error) happened; a query rolls back."""
 
     async def on_execute(self) -> AsyncIterator[None]:  # type: ignore[override]
         context = self.execution_context.context
@@ -61,15 +60,8 @@ class OperationLifecycle(SchemaExtension):
         try:
             yield
             errors = getattr(self.execution_context.result, "errors", None) or []
-            unexpected = [e for e in errors if not is_expected(e)]
-            for error in unexpected:
-                log.error(
-                    "request %s: %s",
-                    context.request_id,
-                    error.message,
-                    exc_info=error.original_error,
-                )
-            commit = not unexpected
+            # Errors were logged already, once each (graph/core/error_log.py).
+            commit = not any(not is_expected(e) for e in errors)
         finally:
             await context.operation.finish(commit=commit)
 

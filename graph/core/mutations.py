@@ -15,12 +15,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
 
 from graph.core.errors import Error, from_domain
+from graph.core.input_check import refusal_for
 from persistence.audit.repository import AuditRepository
-from persistence.errors import DomainError
+from persistence.errors import DomainError, translate
 from persistence.scope import Scope
 
 T = TypeVar("T")
@@ -81,11 +83,20 @@ class MutationContext:
 
 
 async def run(info: Info, work: Callable[[MutationContext], Awaitable[T]]) -> T | Error:
-    """Run `work` in a savepoint; a DomainError rolls it back and becomes an Error type."""
+    """Run `work` in a savepoint; a DomainError rolls it back and becomes an Error type.
+
+    So does a data or integrity error of the database that escaped a repository (SQLSTATE
+    classes 22 and 23, via `translate`); any other database error stays a bug."""
     context = info.context
+    if (refused := refusal_for(info)) is not None:
+        return refused
     async with context.operation.session() as session:
         try:
             async with session.begin_nested():
                 return await work(MutationContext(session, context.viewer.scope(), context))
         except DomainError as error:
+            return from_domain(error)
+        except DBAPIError as exc:
+            if (error := translate(exc)) is None:
+                raise
             return from_domain(error)

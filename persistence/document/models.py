@@ -30,10 +30,9 @@ class DocumentStatus(enum.StrEnum):
     ARCHIVED = "ARCHIVED"
 
 
-SEARCH_VECTOR_SQL = (
-    "setweight(to_tsvector('english', coalesce(title, '')), 'A') || "
-    "setweight(to_tsvector('english', coalesce(content, '')), 'B')"
-)
+# The title (weight A) and the content (B), or as much of the content's head as fits the
+# 1 MB tsvector limit: a SQL function of migration 0009.
+SEARCH_VECTOR_SQL = "document_search_vector(title, content)"
 
 
 class Document(TenantMixin, VersionedMixin, SoftDeleteMixin, Base):

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import any_, delete, func, select
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import Text, any_, delete, func, select
+from sqlalchemy.dialects.postgresql import array, insert
 
 from persistence.collection.models import Visibility
 from persistence.document.models import Annotation, Document, DocumentStatus, DocumentTag, Tag
@@ -84,10 +84,16 @@ class TagRepository(Repository[Tag]):
     sort_keys = {"name": Tag.name, "created_at": Tag.created_at}
 
     async def ensure(self, names: Sequence[str]) -> list[Tag]:
-        """Tags with these names, creating the missing ones; two statements in all."""
+        """Tags with these names, creating the missing ones; two statements in all.
+
+        Names are matched to tags by PostgreSQL's `lower()`, the folding the unique index
+        uses: Python's `str.lower()` differs for some letters (`İ`, final `Σ`)."""
         cleaned = list(dict.fromkeys(n.strip() for n in names))
-        if any(not n for n in cleaned):
-            raise ValidationError("name", "tag names must not be blank")
+        limit = Tag.__table__.c.name.type.length
+        if any(not n or len(n) > limit for n in cleaned):
+            raise ValidationError(
+                "tag_names", f"tag names must not be blank nor longer than {limit} characters"
+            )
         if not cleaned:
             return []
         rows = [
@@ -95,10 +101,17 @@ class TagRepository(Repository[Tag]):
             for n in cleaned
         ]
         await self._run(insert(Tag).on_conflict_do_nothing(), rows)
-        lowered = [n.lower() for n in cleaned]
-        stmt = self.select().where(func.lower(Tag.name).in_(lowered))
-        by_name = {t.name.lower(): t for t in (await self.session.scalars(stmt)).all()}
-        return [by_name[n] for n in lowered]
+        asked = (
+            func.unnest(array(cleaned, type_=Text))
+            .table_valued("name", with_ordinality="position")
+            .render_derived()
+        )
+        stmt = (
+            self.select()
+            .join(asked, func.lower(Tag.name) == func.lower(asked.c.name))
+            .order_by(asked.c.position)
+        )
+        return list((await self.session.scalars(stmt)).all())
 
     async def tag_document(self, document_id: uuid.UUID, tag_ids: Sequence[uuid.UUID]) -> None:
         """Attach tags to a document (already attached ones are left as they are)."""

@@ -8,6 +8,7 @@ from typing import Annotated
 import strawberry
 
 from graph.core.errors import Error, ValidationError
+from graph.core.input_check import refusal_for
 from graph.user.types import User
 from persistence.audit.repository import AuditRepository
 from persistence.scope import Scope
@@ -58,6 +59,8 @@ async def resolve(info: strawberry.Info, input: LoginInput) -> LoginResult:
     """
     context = info.context
     settings = context.db.settings
+    if (refused := refusal_for(info)) is not None:
+        return refused
     if not input.login.strip():
         return ValidationError(message="login must not be empty", field="login")
     async with context.operation.session() as session:

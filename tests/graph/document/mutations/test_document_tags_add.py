@@ -102,3 +102,29 @@ async def test_a_viewer_is_forbidden(gql: GraphQLClient, world: World, given: Gi
     assert result["data"] is None
     assert [e["extensions"]["code"] for e in result["errors"]] == ["FORBIDDEN"]
     assert await given.stored(Tag) == 0
+
+
+async def test_tag_names_python_and_postgresql_fold_differently_round_trip(
+    gql: GraphQLClient, world: World, given: Given
+) -> None:
+    """`"İstanbul".lower()` and `"ΟΔΟΣ".lower()` in Python are not PostgreSQL's `lower()`:
+    tags are matched to names by PostgreSQL alone, so each name finds its own tag."""
+    document = await given.document(by=world.admin)
+    names = ["İstanbul", "ΟΔΟΣ", "ß", "straße"]
+
+    first = await gql(
+        TAGS_ADD,
+        {"input": {"id": gid("Document", document.id), "tagNames": names}},
+        token=world.editor.token,
+    )
+    again = await gql(
+        TAGS_ADD,
+        {"input": {"id": gid("Document", document.id), "tagNames": names}},
+        token=world.editor.token,
+    )
+
+    for result in (first, again):
+        payload = only(result, "documentTagsAdd")
+        assert payload["__typename"] == "DocumentTagsAddSuccess"
+        assert sorted(t["name"] for t in payload["document"]["tags"]) == sorted(names)
+    assert await given.stored(Tag) == 4

@@ -3,6 +3,7 @@ rank, filters, visibility, bad arguments and statement counts."""
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from typing import Any
 
@@ -330,3 +331,36 @@ async def test_statements_do_not_grow_with_the_page_size(
         counts.append(statements.count)
 
     assert counts[0] == counts[1], f"{counts[0]} statements at first=1, {counts[1]} at first=50"
+
+
+CREATE = """
+mutation Create($input: DocumentCreateInput!) {
+  documentCreate(input: $input) { __typename ... on DocumentCreateSuccess { document { id } } }
+}
+"""
+
+
+def _distinct_words(count: int, seed: int) -> str:
+    """Hyphenated nonsense words: each yields three lexemes, so under 1 MB of text makes
+    more than PostgreSQL's 1 MB tsvector holds."""
+    rng = random.Random(seed)
+    letters = "bcdfghjklmnpqrstvwxz"
+    return " ".join(
+        "".join(rng.choices(letters, k=5)) + "-" + "".join(rng.choices(letters, k=5))
+        for _ in range(count)
+    )
+
+
+async def test_a_document_too_long_to_index_whole_is_stored_and_its_head_is_searchable(
+    gql: GraphQLClient, world: World
+) -> None:
+    content = f"headword {_distinct_words(70_000, seed=7)} tailword"
+
+    created = await gql(
+        CREATE, {"input": {"title": "Long", "content": content}}, token=world.editor.token
+    )
+
+    assert created["data"]["documentCreate"]["__typename"] == "DocumentCreateSuccess"
+    assert _titles(await _search(gql, world.viewer.token, "headword")) == ["Long"]
+    assert _titles(await _search(gql, world.viewer.token, "Long")) == ["Long"]
+    assert _titles(await _search(gql, world.viewer.token, "tailword")) == []
