@@ -81,9 +81,13 @@ class UserRepository(Repository[User]):
         return found
 
     async def lock(self, user_id: uuid.UUID) -> User:
-        """The live user, locked (`FOR UPDATE`) until the transaction ends; else NotFound."""
+        """The live user, its row locked until the transaction ends; else NotFound.
+
+        `FOR NO KEY UPDATE`: writers of the user wait, rows that merely reference the user
+        (sessions, audit events, documents) do not.
+        """
         user = await self.session.scalar(
-            self.select().where(User.id == user_id).with_for_update(),
+            self.select().where(User.id == user_id).with_for_update(key_share=True),
             execution_options={"populate_existing": True},
         )
         if user is None:
