@@ -12,6 +12,7 @@ from sqlalchemy import any_, func, literal, select, update
 
 from persistence.collection.models import Collection
 from persistence.errors import ValidationError
+from persistence.locks import lock_organization
 from persistence.repository import PrivateToOwner, Repository, uuid_array
 
 
@@ -129,10 +130,15 @@ class CollectionRepository(PrivateToOwner, Repository[Collection]):
     async def move(
         self, id: uuid.UUID, *, parent_id: uuid.UUID | None, expected_version: int
     ) -> Collection:
-        """Re-parent a collection; moving it under itself or its own subtree is refused."""
+        """Re-parent a collection; moving it under itself or its own subtree is refused.
+
+        The check and the move run under the organization's invariant lock, so two moves
+        (X under Y, Y under X) are checked one after the other and cannot close a cycle.
+        """
         if parent_id is not None:
             if parent_id == id:
                 raise ValidationError("parent_id", "a collection cannot be its own parent")
+            await lock_organization(self.session, self.scope.organization_id)
             await self.get(parent_id)
             lineage = self._lineage([parent_id])
             cycle = await self.session.scalar(

@@ -11,8 +11,9 @@ from typing import Any
 from sqlalchemy import TextClause, any_, case, delete, func, insert, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from persistence.errors import NotFound
+from persistence.errors import NotFound, ValidationError
 from persistence.ids import new_id
+from persistence.locks import lock_organization
 from persistence.repository import Repository, execute_write, uuid_array
 from persistence.user.models import Organization, Role, User, UserRole
 
@@ -79,9 +80,57 @@ class UserRepository(Repository[User]):
             found[user_id].append(role)
         return found
 
+    async def lock(self, user_id: uuid.UUID) -> User:
+        """The live user, its row locked until the transaction ends; else NotFound.
+
+        `FOR NO KEY UPDATE`: writers of the user wait, rows that merely reference the user
+        (sessions, audit events, documents) do not.
+        """
+        user = await self.session.scalar(
+            self.select().where(User.id == user_id).with_for_update(key_share=True),
+            execution_options={"populate_existing": True},
+        )
+        if user is None:
+            raise NotFound(self.entity, user_id)
+        return user
+
+    async def ensure_an_admin_remains(self, *, without: uuid.UUID, field: str) -> None:
+        """Refuse (ValidationError on `field`) to take `without`'s ADMIN role or activity
+        when they are the organization's last live, active admin.
+
+        Takes the organization's invariant lock first, so two admins removing each other at
+        once are checked one after the other: the second sees the first one's change.
+        """
+        await lock_organization(self.session, self.scope.organization_id)
+        org = self.scope.organization_id
+        admins = (
+            select(
+                func.count().filter(User.id == without).label("mine"),
+                func.count().label("total"),
+            )
+            .select_from(User)
+            .join(
+                UserRole,
+                (UserRole.organization_id == User.organization_id) & (UserRole.user_id == User.id),
+            )
+            .where(
+                User.organization_id == org,
+                User.is_active.is_(True),
+                User.deleted_at.is_(None),
+                UserRole.role == Role.ADMIN,
+            )
+        )
+        mine, total = (await self.session.execute(admins)).one()
+        if mine and total == mine:
+            raise ValidationError(field, "the organization must keep at least one active admin")
+
     async def set_roles(self, user_id: uuid.UUID, roles: Sequence[Role]) -> list[Role]:
-        """Replace a user's roles (two statements, whatever the number of roles)."""
-        await self.get(user_id)
+        """Replace a user's roles (three statements, whatever the number of roles).
+
+        The user's row is locked first, so concurrent replacements run one after the other
+        and the last one's set is exactly what remains (not a merge, not a unique violation).
+        """
+        await self.lock(user_id)
         await self.session.execute(
             delete(UserRole).where(
                 UserRole.organization_id == self.scope.organization_id,

@@ -1,4 +1,5 @@
-"""`userDeactivate`: a user can no longer log in, and their sessions end at once."""
+"""`userDeactivate`: a user can no longer log in, and their sessions end at once; the
+organization's last active admin cannot be deactivated."""
 
 from __future__ import annotations
 
@@ -45,6 +46,7 @@ async def resolve(info: strawberry.Info, input: UserDeactivateInput) -> UserDeac
         if user_id == m.viewer.user_id:
             raise domain.ValidationError("id", "admins cannot deactivate their own account")
         users = UserRepository(m.session, m.scope)
+        await users.ensure_an_admin_remains(without=user_id, field="id")
         before = snapshot(await users.get(user_id), AUDITED)
         user = await users.update(user_id, expected_version=input.expected_version, is_active=False)
         revoked = await SessionRepository(m.session, m.scope).revoke_all_for(user_id)
@@ -57,6 +59,7 @@ async def resolve(info: strawberry.Info, input: UserDeactivateInput) -> UserDeac
 field = strawberry.mutation(
     resolver=resolve,
     description="Deactivate a user (ADMIN, write scope), checking `expectedVersion`: they "
-    "cannot log in, their sessions end, their API keys stop working until `userActivate`.",
+    "cannot log in, their sessions end, their API keys stop working until `userActivate`. "
+    "The organization's last active admin cannot be deactivated (ValidationError on `id`).",
     permission_classes=[IsAdminWriter],
 )

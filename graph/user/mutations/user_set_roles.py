@@ -1,4 +1,5 @@
-"""`userSetRoles`: replace a user's roles; an admin cannot drop their own ADMIN role."""
+"""`userSetRoles`: replace a user's roles; an admin cannot drop their own ADMIN role, and
+nobody can drop the organization's last active admin's."""
 
 from __future__ import annotations
 
@@ -47,7 +48,9 @@ async def resolve(info: strawberry.Info, input: UserSetRolesInput) -> UserSetRol
             # so that an organization does not lose its last admin by accident
             raise domain.ValidationError("roles", "admins cannot remove their own ADMIN role")
         users = UserRepository(m.session, m.scope)
-        user = await users.get(user_id)
+        if models.Role.ADMIN not in input.roles:
+            await users.ensure_an_admin_remains(without=user_id, field="roles")
+        user = await users.lock(user_id)  # so `before` is what this change replaces
         before = (await users.roles_of([user_id]))[user_id]
         after = await users.set_roles(user_id, input.roles)
         info.context.loaders.get(RolesByUserIdLoader).clear(user_id).prime(user_id, after)
@@ -61,6 +64,7 @@ async def resolve(info: strawberry.Info, input: UserSetRolesInput) -> UserSetRol
 field = strawberry.mutation(
     resolver=resolve,
     description="Replace a user's roles (ADMIN, write scope). Admins cannot remove their own "
-    "ADMIN role, so an organization does not lose its last admin by accident.",
+    "ADMIN role, and the organization's last active admin keeps theirs (ValidationError on "
+    "`roles`). Concurrent changes of one user apply one after the other: the last one wins.",
     permission_classes=[IsAdminWriter],
 )
