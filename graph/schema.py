@@ -23,6 +23,7 @@ from graph.collection.queries import CollectionQueries
 from graph.collection.schema import CollectionMutations
 from graph.core.errors import ERROR_TYPES
 from graph.core.extensions import MaskUnexpectedErrors, OperationLifecycle
+from graph.core.lone_fields import LoneFieldsRule
 from graph.core.permissions import IsAuthenticated
 from graph.document.queries import DocumentQueries
 from graph.document.schema import DocumentMutations
@@ -70,6 +71,9 @@ class Mutation(UserMutations, DocumentMutations, CollectionMutations, KnowledgeM
 def build_schema(settings: ServerSettings | None = None) -> strawberry.Schema:
     """The schema with the guard rails of `settings` (development defaults without one)."""
     settings = settings or ServerSettings()
+    rules: list[Any] = [LoneFieldsRule]
+    if settings.production:
+        rules.append(NoSchemaIntrospectionCustomRule)
     extensions: list[Any] = [
         OperationLifecycle,
         lambda: QueryDepthLimiter(max_depth=settings.max_depth),
@@ -77,9 +81,9 @@ def build_schema(settings: ServerSettings | None = None) -> strawberry.Schema:
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
+        lambda: AddValidationRules(rules),
     ]
     if settings.production:
-        extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
         # First in, last out: it masks only after OperationLifecycle has logged the bug.
         extensions.insert(0, MaskUnexpectedErrors)
     return strawberry.Schema(
