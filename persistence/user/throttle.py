@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, or_, text, update
+from sqlalchemy import and_, bindparam, func, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.types import String
@@ -194,20 +194,21 @@ def _matches(key: Key) -> Any:
 
 async def succeeded(session: AsyncSession, keys: Keys, reservation: Reservation) -> None:
     """A right password: reset its own key (the login at this address) and give back the
-    attempt it reserved on the others, which count failures only."""
+    attempt it reserved on the others, which count failures only. Rows are updated in the
+    order `reserve` locks them, so the two cannot deadlock."""
     own = keys.login_at_address
-    await session.execute(
-        update(LoginThrottle)
-        .where(_matches(own))
-        .values(failures=0, blocked_until=None, succeeded_at=func.now())
-    )
-    others = [key for key in reservation.counted if key != own]
-    if others:
-        await session.execute(
-            update(LoginThrottle)
-            .where(or_(*(_matches(key) for key in others)))
-            .values(failures=func.greatest(LoginThrottle.failures - 1, 0))
-        )
+    for key in (keys.address, keys.login_at_address, keys.login):
+        if key == own:
+            values: dict[str, Any] = {
+                "failures": 0,
+                "blocked_until": None,
+                "succeeded_at": func.now(),
+            }
+        elif key in reservation.counted:
+            values = {"failures": func.greatest(LoginThrottle.failures - 1, 0)}
+        else:
+            continue
+        await session.execute(update(LoginThrottle).where(_matches(key)).values(**values))
 
 
 UNLOCK = text(
