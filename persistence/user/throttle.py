@@ -27,6 +27,8 @@ from persistence.settings import Settings
 from persistence.user.models import LoginThrottle
 
 UNKNOWN_ADDRESS = "unknown"
+SLUG_MAX = 63
+ADDRESS_MAX = 64
 LOGIN_MAX = 320
 """Longer logins cannot name an account (emails stop at 320 characters) and are refused."""
 
@@ -97,11 +99,12 @@ def keys_for(
     client_address: str | None,
 ) -> Keys:
     """The keys of an attempt. An organization that does not exist is keyed by the slug as
-    given, without an organization, so it is throttled like a real one."""
+    given (cut to the longest a slug can be), without an organization, so it is throttled
+    like a real one."""
     name = normalise(login)
     if organization_id is None:
-        name = f"{normalise(organization or '')}/{name}"
-    address = client_address or UNKNOWN_ADDRESS
+        name = f"{normalise(organization or '')[:SLUG_MAX]}/{name}"
+    address = (client_address or UNKNOWN_ADDRESS)[:ADDRESS_MAX]
     return Keys(
         address=Key(None, "", address),
         login_at_address=Key(organization_id, name, address),

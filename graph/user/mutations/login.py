@@ -68,8 +68,8 @@ LoginResult = Annotated[
 
 def _refused(input: LoginInput) -> ValidationError | None:
     """Input no account can match, refused before it reaches the database."""
-    for name in ("login", "password"):
-        value = getattr(input, name)
+    for name in ("login", "password", "organization"):
+        value = getattr(input, name) or ""
         if "\x00" in value or _unencodable(value):
             return ValidationError(message=f"{name} is not valid text", field=name)
     if not input.login.strip():

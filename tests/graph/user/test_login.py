@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import json
+
+import httpx
 import pytest
 from sqlalchemy import select
 
@@ -169,3 +172,37 @@ async def api_keys(database: Database, world: World) -> list[ApiKey]:
     async with database.transaction() as session:
         stmt = select(ApiKey).where(ApiKey.organization_id == world.organization.id)
         return list((await session.scalars(stmt)).all())
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("login", "edi\u0000tor"),
+        ("login", "\ud800"),
+        ("login", "x" * 321),
+        ("password", "pass\u0000word"),
+        ("organization", "de\u0000mo"),
+    ],
+    ids=["NUL in login", "lone surrogate", "login too long", "NUL in password", "NUL in slug"],
+)
+async def test_text_no_account_can_match_is_a_validation_error(
+    client: httpx.AsyncClient, world: World, field: str, value: str
+) -> None:
+    variables = {"input": {**credentials(world, PASSWORD), field: value}}
+    body = json.dumps({"query": LOGIN, "variables": variables})  # ASCII, surrogates escaped
+
+    response = await client.post(
+        "/graphql", content=body, headers={"Content-Type": "application/json"}
+    )
+
+    assert response.json()["data"]["login"]["__typename"] == "ValidationError"
+
+
+async def test_a_very_long_unknown_organization_is_an_ordinary_failed_login(
+    gql: GraphQLClient,
+) -> None:
+    variables = {"input": {"login": "editor", "password": PASSWORD, "organization": "o" * 5000}}
+
+    result = await gql(LOGIN, variables)
+
+    assert result["data"]["login"]["__typename"] == "InvalidCredentials"
