@@ -30,6 +30,10 @@ class Viewer:
     roles: frozenset[Role] = frozenset()
     scopes: frozenset[str] = ALL_SCOPES
     session_token: str | None = None
+    api_key_id: uuid.UUID | None = None
+    origin_session_id: uuid.UUID | None = None
+    """The login session behind the credential: the session itself, or the one the API key
+    was created on (directly or through other keys), if any."""
     why_anonymous: str = "authentication required"
 
     @property
@@ -97,36 +101,39 @@ class Context:
             return header[7:].strip() or None
         return None
 
-    def sign_in(self, user: User, roles: list[Role], token: str) -> None:
-        """The rest of a `login` operation runs as the user who just logged in."""
-        self.viewer = Viewer(user=user, roles=frozenset(roles), session_token=token)
+    def sign_in(self, user: User, roles: list[Role], token: str, session_id: uuid.UUID) -> None:
+        """The `login` that makes up this operation fixes who it runs as (never a change:
+        a login operation skips the bearer token, see `graph/core/lone_fields.py`)."""
+        self.operation.identify(user.organization_id)
+        self.viewer = Viewer(
+            user=user, roles=frozenset(roles), session_token=token, origin_session_id=session_id
+        )
 
     async def authenticate(self) -> None:
         """Resolve the bearer token, if any, into the viewer (once per operation)."""
         secret = self.bearer()
-        if secret is None:
-            return
-        parsed = tokens.parse(secret)
-        if parsed is None:
-            self.viewer = Viewer(why_anonymous="the bearer token is not valid")
-            return
-
-        async def resolve(session: AsyncSession) -> uuid.UUID | None:
-            await self.operation.apply_scope(session, parsed.organization_id)
-            self.viewer = await _viewer_for(session, secret, parsed)
-            return self.viewer.organization_id
-
-        await self.operation.authenticate(resolve)
+        if secret is not None:
+            parsed = tokens.parse(secret)
+            if parsed is None:
+                self.viewer = Viewer(why_anonymous="the bearer token is not valid")
+            else:
+                async with self.operation.apart(parsed.organization_id) as session:
+                    self.viewer = await _viewer_for(session, secret, parsed)
+        self.operation.identify(self.viewer.organization_id)
 
 
 async def _viewer_for(session: AsyncSession, secret: str, parsed: tokens.ParsedToken) -> Viewer:
     scope = Scope.system(parsed.organization_id)
+    key_id = origin = None
     if parsed.kind == tokens.SESSION_PREFIX:
         row = await SessionRepository(session, scope).resolve(secret)
         scopes, token = ALL_SCOPES, secret
+        origin = row.id if row else None
     else:
-        row = await ApiKeyRepository(session, scope).resolve(secret)
-        scopes, token = (frozenset(row.scopes) if row else frozenset()), None
+        key = await ApiKeyRepository(session, scope).resolve(secret)
+        scopes, token, row = (frozenset(key.scopes) if key else frozenset()), None, key
+        if key is not None:
+            key_id, origin = key.id, key.origin_session_id
     if row is None:
         return Viewer(why_anonymous="the bearer token is expired, revoked or unknown")
     users = UserRepository(session, scope)
@@ -134,4 +141,11 @@ async def _viewer_for(session: AsyncSession, secret: str, parsed: tokens.ParsedT
     if user is None or not user.is_active:
         return Viewer(why_anonymous="the account behind this token is not active")
     roles = (await users.roles_of([user.id]))[user.id]
-    return Viewer(user=user, roles=frozenset(roles), scopes=scopes, session_token=token)
+    return Viewer(
+        user=user,
+        roles=frozenset(roles),
+        scopes=scopes,
+        session_token=token,
+        api_key_id=key_id,
+        origin_session_id=origin,
+    )

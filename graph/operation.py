@@ -11,18 +11,21 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from persistence.database import READ_ONLY_SNAPSHOT, Database, scope_transaction
 
-Authenticator = Callable[[AsyncSession], Awaitable[uuid.UUID | None]]
-
 
 class Operation:
-    """The lazily opened connection and transaction of one GraphQL operation."""
+    """The lazily opened connection and transaction of one GraphQL operation.
+
+    Its organization is fixed once, by authentication (or by the `login` that makes up the
+    whole operation), before its transaction begins, and never changes afterwards: the
+    transaction is confined to it when it begins.
+    """
 
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -31,19 +34,32 @@ class Operation:
         self._connection: AsyncConnection | None = None
         self._session: AsyncSession | None = None
         self._organization_id: uuid.UUID | None = None
-        self._authenticated = False
+        self._identified = False
 
-    async def authenticate(self, authenticator: Authenticator) -> None:
-        """Resolve the caller in a short transaction of its own, before the operation's.
+    def identify(self, organization_id: uuid.UUID | None) -> None:
+        """Fix the organization the operation's transaction is confined to; once only."""
+        if self._identified:
+            raise RuntimeError("an operation's organization is fixed once it is known")
+        self._organization_id = organization_id
+        self._identified = True
 
-        It may write (an API key's last use), which a read-only snapshot could not; it runs
-        on the operation's connection, so a request still holds one connection at most.
+    @asynccontextmanager
+    async def apart(self, organization_id: uuid.UUID | None) -> AsyncIterator[AsyncSession]:
+        """A short transaction of its own on the operation's connection, confined to
+        `organization_id` and committed when the block ends without an exception.
+
+        For authentication (an API key's last use is a write, which a read-only snapshot
+        could not make) and login bookkeeping, which must stand whatever happens to the
+        operation. Only before the operation's transaction begins; a request still holds
+        one connection at most.
         """
         async with self._lock:
             session = await self._open()
+            if session.in_transaction():
+                raise RuntimeError("the operation's transaction has begun already")
             async with session.begin():
-                self._organization_id = await authenticator(session)
-            self._authenticated = True
+                await self._confine(session, organization_id)
+                yield session
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
@@ -54,13 +70,13 @@ class Operation:
                 if self.read_only and self._connection is not None:
                     await self._connection.execution_options(**READ_ONLY_SNAPSHOT)
                 await session.begin()
-                await self.apply_scope(session, self._organization_id)
+                await self._confine(session, self._organization_id)
             yield session
 
-    async def apply_scope(self, session: AsyncSession, organization_id: uuid.UUID | None) -> None:
-        """Confine the open transaction to an organization, for row-level security (login
-        learns the organization mid-operation). The connection's role is the app's own,
-        which the policies hold (`persistence/roles.py`)."""
+    async def _confine(self, session: AsyncSession, organization_id: uuid.UUID | None) -> None:
+        """Confine a transaction, as it begins, to an organization, for row-level security.
+        The connection's role is the app's own, which the policies hold
+        (`persistence/roles.py`)."""
         await scope_transaction(
             session,
             organization_id=organization_id,

@@ -25,6 +25,7 @@ from graph.core.error_log import Schema
 from graph.core.errors import ERROR_TYPES
 from graph.core.extensions import MaskUnexpectedErrors, OperationLifecycle
 from graph.core.input_check import RefuseUnstorableInput
+from graph.core.lone_fields import LoneFieldsRule
 from graph.core.nodes import resolve_node, resolve_nodes
 from graph.core.permissions import IsAuthenticated
 from graph.document.queries import DocumentQueries
@@ -75,6 +76,9 @@ class Mutation(UserMutations, DocumentMutations, CollectionMutations, KnowledgeM
 def build_schema(settings: ServerSettings | None = None) -> Schema:
     """The schema with the guard rails of `settings` (development defaults without one)."""
     settings = settings or ServerSettings()
+    rules: list[Any] = [LoneFieldsRule]
+    if settings.production:
+        rules.append(NoSchemaIntrospectionCustomRule)
     extensions: list[Any] = [
         OperationLifecycle,
         RefuseUnstorableInput,
@@ -83,9 +87,9 @@ def build_schema(settings: ServerSettings | None = None) -> Schema:
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
+        lambda: AddValidationRules(rules),
     ]
     if settings.production:
-        extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
         # First in, last out: it masks only after OperationLifecycle has logged the bug.
         extensions.insert(0, MaskUnexpectedErrors)
     return Schema(

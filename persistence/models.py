@@ -5,7 +5,15 @@ from persistence.base import Base
 from persistence.collection.models import Collection, Visibility
 from persistence.document.models import Annotation, Document, DocumentStatus, DocumentTag, Tag
 from persistence.knowledge.models import EMBEDDING_DIMENSIONS, KnowledgeEdge, KnowledgeNode
-from persistence.user.models import ApiKey, Organization, Role, User, UserRole, UserSession
+from persistence.user.models import (
+    ApiKey,
+    LoginThrottle,
+    Organization,
+    Role,
+    User,
+    UserRole,
+    UserSession,
+)
 
 __all__ = [
     "EMBEDDING_DIMENSIONS",
@@ -19,6 +27,7 @@ __all__ = [
     "DocumentTag",
     "KnowledgeEdge",
     "KnowledgeNode",
+    "LoginThrottle",
     "Organization",
     "Role",
     "Tag",

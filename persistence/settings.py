@@ -50,7 +50,12 @@ class Settings:
     connect_retries: int = 5
     bcrypt_rounds: int = 12
     login_max_failures: int = 5
-    login_lockout_seconds: int = 900
+    login_account_max_failures: int = 20
+    login_address_max_failures: int = 100
+    login_backoff_seconds: int = 30
+    login_backoff_max_seconds: int = 900
+    login_forget_seconds: int = 24 * 3600
+    login_known_address_days: int = 30
     session_ttl_seconds: int = 7 * 24 * 3600
 
     @classmethod
@@ -69,6 +74,19 @@ class Settings:
             connect_retries=_int("KHUB_DB_CONNECT_RETRIES", cls.connect_retries),
             bcrypt_rounds=_int("KHUB_BCRYPT_ROUNDS", cls.bcrypt_rounds),
             login_max_failures=_int("KHUB_LOGIN_MAX_FAILURES", cls.login_max_failures),
-            login_lockout_seconds=_int("KHUB_LOGIN_LOCKOUT_SECONDS", cls.login_lockout_seconds),
+            login_account_max_failures=_int(
+                "KHUB_LOGIN_ACCOUNT_MAX_FAILURES", cls.login_account_max_failures
+            ),
+            login_address_max_failures=_int(
+                "KHUB_LOGIN_ADDRESS_MAX_FAILURES", cls.login_address_max_failures
+            ),
+            login_backoff_seconds=_int("KHUB_LOGIN_BACKOFF_SECONDS", cls.login_backoff_seconds),
+            login_backoff_max_seconds=_int(
+                "KHUB_LOGIN_BACKOFF_MAX_SECONDS", cls.login_backoff_max_seconds
+            ),
+            login_forget_seconds=_int("KHUB_LOGIN_FORGET_SECONDS", cls.login_forget_seconds),
+            login_known_address_days=_int(
+                "KHUB_LOGIN_KNOWN_ADDRESS_DAYS", cls.login_known_address_days
+            ),
             session_ttl_seconds=_int("KHUB_SESSION_TTL_SECONDS", cls.session_ttl_seconds),
         )

@@ -9,6 +9,8 @@ from graphql import GraphQLError
 from strawberry.extensions import MaskErrors, SchemaExtension
 from strawberry.types.graphql import OperationType
 
+from graph.core.lone_fields import signs_in
+
 log = logging.getLogger("khub.graphql")
 
 EXPECTED_CODES = {
@@ -46,7 +48,9 @@ class OperationLifecycle(SchemaExtension):
             OperationType.MUTATION
         )
         try:
-            await context.authenticate()
+            execution = self.execution_context
+            if not signs_in(execution.graphql_document, execution.operation_name):
+                await context.authenticate()
         except Exception as exc:
             log.exception("request %s: authentication failed", context.request_id)
             raise unexpected_error(

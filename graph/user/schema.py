@@ -14,6 +14,7 @@ from graph.user.mutations import (
     user_create,
     user_deactivate,
     user_set_roles,
+    user_unlock,
 )
 
 
@@ -28,3 +29,4 @@ class UserMutations:
     user_set_roles = user_set_roles.field
     user_deactivate = user_deactivate.field
     user_activate = user_activate.field
+    user_unlock = user_unlock.field

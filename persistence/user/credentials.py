@@ -94,6 +94,7 @@ class ApiKeyRepository(Repository[ApiKey]):
         name: str,
         scopes: Sequence[str],
         expires_at: datetime | None = None,
+        origin_session_id: uuid.UUID | None = None,
     ) -> tuple[str, ApiKey]:
         """A new key; its secret is returned once and only its hash is kept."""
         unknown = sorted(set(scopes) - set(SCOPES))
@@ -107,6 +108,7 @@ class ApiKeyRepository(Repository[ApiKey]):
             secret_hash=tokens.hash_secret(secret),
             scopes=sorted(set(scopes)),
             expires_at=expires_at,
+            origin_session_id=origin_session_id,
         )
         return secret, row
 
@@ -151,3 +153,19 @@ class ApiKeyRepository(Repository[ApiKey]):
         if row is None:
             raise NotFound(self.entity, id)
         return row
+
+    async def revoke_session_made(
+        self, user_id: uuid.UUID, *, except_id: uuid.UUID | None = None
+    ) -> int:
+        """Revoke a user's live keys that come from a login session (all but `except_id`);
+        how many."""
+        clauses = [
+            ApiKey.organization_id == self.scope.organization_id,
+            ApiKey.user_id == user_id,
+            ApiKey.origin_session_id.is_not(None),
+            ApiKey.revoked_at.is_(None),
+        ]
+        if except_id is not None:
+            clauses.append(ApiKey.id != except_id)
+        stmt = update(ApiKey).where(*clauses).values(revoked_at=func.now())
+        return (await self.session.execute(stmt)).rowcount

@@ -11,6 +11,7 @@ from sqlalchemy import (
     CheckConstraint,
     DateTime,
     Enum,
+    ForeignKey,
     ForeignKeyConstraint,
     Index,
     Integer,
@@ -63,7 +64,6 @@ class User(TenantMixin, VersionedMixin, SoftDeleteMixin, Base):
         Index("ix_users_username", "organization_id", "username", "id"),
         CheckConstraint("username ~ '^[A-Za-z0-9_.-]{3,40}$'", name="username_format"),
         CheckConstraint("email ~ '^[^@\\s]+@[^@\\s]+$'", name="email_format"),
-        CheckConstraint("failed_login_count >= 0", name="failed_login_count_non_negative"),
     )
 
     username: Mapped[str] = mapped_column(String(40), nullable=False)
@@ -71,8 +71,6 @@ class User(TenantMixin, VersionedMixin, SoftDeleteMixin, Base):
     full_name: Mapped[str] = mapped_column(String(200), nullable=False, server_default="")
     password_hash: Mapped[str] = mapped_column(String(100), nullable=False)
     is_active: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default="true")
-    failed_login_count: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0")
-    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
@@ -130,3 +128,43 @@ class ApiKey(TenantMixin, Base):
     expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The login session the key was created on, directly or through keys created on it:
+    # such keys end when the user's password changes. A record, not a foreign key, so it
+    # keeps its meaning when old sessions are cleaned up.
+    origin_session_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+
+
+class LoginThrottle(Base):
+    """Login attempts counted per key, for back-off: one row per (organization, login,
+    client address), per (organization, login) and per client address.
+
+    Not tenant-owned: per-address rows span organizations, and attempts at organizations
+    that do not exist are counted too (`organization_id` NULL), so an unknown organization
+    or login is throttled exactly like a real one.
+    """
+
+    __tablename__ = "login_throttles"
+    __table_args__ = (
+        Index(
+            "uq_login_throttles_key",
+            "organization_id",
+            "login",
+            "client_address",
+            unique=True,
+            postgresql_nulls_not_distinct=True,
+        ),
+        CheckConstraint("failures >= 0", name="failures_non_negative"),
+        CheckConstraint("login <> '' OR client_address <> ''", name="has_a_key"),
+    )
+
+    organization_id: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("organizations.id", ondelete="CASCADE")
+    )
+    login: Mapped[str] = mapped_column(String(400), nullable=False)
+    client_address: Mapped[str] = mapped_column(String(64), nullable=False)
+    failures: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0")
+    blocked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Whether the latest attempt was let through: RETURNING reads it back, as it cannot
+    # read the row's values from before the update.
+    admitted: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default="true")
+    succeeded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

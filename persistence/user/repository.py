@@ -5,10 +5,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import TextClause, any_, case, delete, func, insert, or_, select, text, update
+from sqlalchemy import TextClause, any_, delete, func, insert, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from persistence.errors import NotFound, ValidationError
@@ -153,31 +152,12 @@ class UserRepository(Repository[User]):
             )
         return wanted
 
-    async def record_login_failure(
-        self, user_id: uuid.UUID, *, max_failures: int, lockout: timedelta
-    ) -> datetime | None:
-        """Count a failed login; on the Nth, lock the account for `lockout` and start over.
-
-        Bookkeeping, not an edit: it does not bump the row's version. Returns `locked_until`.
-        """
-        reached = User.failed_login_count + 1 >= max_failures
-        stmt = (
-            update(User)
-            .where(User.organization_id == self.scope.organization_id, User.id == user_id)
-            .values(
-                failed_login_count=case((reached, 0), else_=User.failed_login_count + 1),
-                locked_until=case((reached, func.now() + lockout), else_=User.locked_until),
-            )
-            .returning(User.locked_until)
-        )
-        return (await self.session.execute(stmt)).scalar()
-
     async def record_login_success(self, user_id: uuid.UUID) -> None:
-        """Reset the failure count and stamp the last login."""
+        """Stamp the last login (bookkeeping, not an edit: the version stays)."""
         await self.session.execute(
             update(User)
             .where(User.organization_id == self.scope.organization_id, User.id == user_id)
-            .values(failed_login_count=0, locked_until=None, last_login_at=func.now())
+            .values(last_login_at=func.now())
         )
 
 

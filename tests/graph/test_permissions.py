@@ -51,6 +51,7 @@ MUTATIONS: list[tuple[str, dict[str, Any] | None, dict[str, str]]] = [
     ("userSetRoles", {"id": _id("User"), "roles": ["VIEWER"]}, ADMIN),
     ("userDeactivate", {"id": _id("User"), "expectedVersion": 1}, ADMIN),
     ("userActivate", {"id": _id("User"), "expectedVersion": 1}, ADMIN),
+    ("userUnlock", {"id": _id("User")}, ADMIN),
     ("documentCreate", {"title": "Permission probe"}, CONTENT),
     ("documentUpdate", {"id": _id("Document"), "expectedVersion": 1}, CONTENT),
     ("documentDelete", {"id": _id("Document")}, CONTENT),

@@ -15,7 +15,7 @@ from persistence import errors as domain
 from persistence.user import models
 from persistence.user.credentials import ApiKeyRepository
 
-AUDITED = ("name", "scopes", "expires_at", "user_id", "prefix")
+AUDITED = ("name", "scopes", "expires_at", "user_id", "prefix", "origin_session_id")
 NAME_MAX = models.ApiKey.__table__.c.name.type.length
 
 
@@ -66,6 +66,7 @@ async def resolve(info: strawberry.Info, input: ApiKeyCreateInput) -> ApiKeyCrea
             name=_name(input.name),
             scopes=[scope.value for scope in input.scopes],
             expires_at=_expiry(input.expires_at),
+            origin_session_id=m.viewer.origin_session_id,
         )
         await m.audit("apiKeyCreate", "ApiKey", key.id, diff({}, snapshot(key, AUDITED)))
         return ApiKeyCreateSuccess(api_key=key, secret=secret)
@@ -75,6 +76,8 @@ async def resolve(info: strawberry.Info, input: ApiKeyCreateInput) -> ApiKeyCrea
 
 field = strawberry.mutation(
     resolver=resolve,
-    description="Create an API key acting as the caller (any role, write scope).",
+    description="Create an API key acting as the caller (any role, write scope). A key created "
+    "on a login session, or with a key that was, is revoked when the user's password changes "
+    "(`passwordChange`): a stolen password cannot leave a key behind.",
     permission_classes=[CanWriteOwnAccount],
 )

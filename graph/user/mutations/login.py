@@ -1,4 +1,11 @@
-"""`login`: username or email and password in, an opaque session token out."""
+"""`login`: username or email and password in, an opaque session token out.
+
+A login makes up its operation alone (graph/core/lone_fields.py) and never uses the
+operation's transaction to check a password: it works in short transactions of its own on
+the operation's connection, each confined to the organization named, so the attempt it
+counts stays counted whatever happens next. Only a success fixes who the operation runs
+as, before the operation's own transaction (which reads the payload) begins.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +13,20 @@ from datetime import datetime, timedelta
 from typing import Annotated
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from graph.core.errors import Error, ValidationError
 from graph.core.input_check import refusal_for
 from graph.user.types import User
 from persistence.audit.repository import AuditRepository
 from persistence.scope import Scope
-from persistence.user import identity
+from persistence.user import throttle
 from persistence.user.credentials import SessionRepository
+from persistence.user.models import Organization
 from persistence.user.passwords import verify_password
 from persistence.user.repository import OrganizationRepository, UserRepository
+
+WRONG = "the login or password is not correct"
 
 
 @strawberry.input(description="Credentials to log in with.")
@@ -40,61 +51,90 @@ class InvalidCredentials(Error):
     pass
 
 
-@strawberry.type(description="Too many failed logins: the account is locked for a while.")
-class AccountLocked(Error):
-    locked_until: datetime = strawberry.field(description="When logging in works again.")
+@strawberry.type(
+    description="Too many attempts for this login from this address, for this login from "
+    "anywhere, or from this address: try again after `retryAfter` seconds. Unknown logins "
+    "and organizations are throttled exactly like real ones, so this says nothing about "
+    "whether an account exists. An admin can lift it with `userUnlock`."
+)
+class LoginThrottled(Error):
+    retry_after: int = strawberry.field(description="Seconds to wait before the next attempt.")
 
 
 LoginResult = Annotated[
-    LoginSuccess | InvalidCredentials | AccountLocked | ValidationError,
+    LoginSuccess | InvalidCredentials | LoginThrottled | ValidationError,
     strawberry.union("LoginResult", description="A session, or why there is none."),
 ]
 
 
-async def resolve(info: strawberry.Info, input: LoginInput) -> LoginResult:
-    """Check the credentials; failed attempts are counted (and committed) towards a lockout.
-
-    Unknown organization, unknown user and wrong password cost the same bcrypt time and give
-    the same InvalidCredentials, so the answer reveals nothing about which accounts exist.
-    """
-    context = info.context
-    settings = context.db.settings
-    if (refused := refusal_for(info)) is not None:
-        return refused
+def _refused(input: LoginInput) -> ValidationError | None:
+    """Input no account can match, refused before it reaches the database."""
     if not input.login.strip():
         return ValidationError(message="login must not be empty", field="login")
-    async with context.operation.session() as session:
-        organizations = OrganizationRepository(session)
-        org = (
-            await organizations.by_slug(input.organization)
-            if input.organization
-            else await organizations.only_one()
+    if len(input.login.strip()) > throttle.LOGIN_MAX:
+        return ValidationError(
+            message=f"login must be at most {throttle.LOGIN_MAX} characters", field="login"
         )
-        if org is None:
-            await verify_password(input.password, None, rounds=settings.bcrypt_rounds)
-            return InvalidCredentials(message=identity.InvalidCredentials().message)
-        await context.operation.apply_scope(session, org.id)
-        scope = Scope.system(org.id)
-        audit = AuditRepository(session, scope)
-        try:
-            user = await identity.authenticate(
-                UserRepository(session, scope),
-                login=input.login,
-                password=input.password,
-                settings=settings,
-            )
-        except identity.AccountLocked as locked:
-            return AccountLocked(message=locked.message, locked_until=locked.until)
-        except identity.InvalidCredentials as invalid:
-            return InvalidCredentials(message=invalid.message)
+    return None
+
+
+async def _organization(session: AsyncSession, slug: str | None) -> Organization | None:
+    organizations = OrganizationRepository(session)
+    return await (organizations.by_slug(slug) if slug else organizations.only_one())
+
+
+async def resolve(info: strawberry.Info, input: LoginInput) -> LoginResult:
+    """Reserve the attempt on the throttle keys, then check the password (bcrypt, in a
+    thread, outside any transaction), then open the session.
+
+    Unknown organization, unknown or inactive user and wrong password are counted alike,
+    cost the same bcrypt time and give the same InvalidCredentials.
+    """
+    refused = refusal_for(info) or _refused(input)
+    if refused is not None:
+        return refused
+    context = info.context
+    settings = context.db.settings
+    operation = context.operation
+    async with operation.apart(None) as session:
+        org = await _organization(session, input.organization)
+    org_id = org.id if org else None
+    keys = throttle.keys_for(
+        organization_id=org_id,
+        organization=input.organization,
+        login=input.login,
+        client_address=context.client_address,
+    )
+    async with operation.apart(org_id) as session:
+        reservation = await throttle.reserve(
+            session, keys, policy=throttle.Policy.from_settings(settings)
+        )
+        user = None
+        if reservation.admitted and org_id is not None:
+            user = await UserRepository(session, Scope.system(org_id)).find_by_login(input.login)
+    if not reservation.admitted:
+        return LoginThrottled(
+            message=f"too many attempts; try again in {reservation.retry_after} seconds",
+            retry_after=reservation.retry_after,
+        )
+    matches = await verify_password(
+        input.password, user.password_hash if user else None, rounds=settings.bcrypt_rounds
+    )
+    if user is None or org_id is None or not user.is_active or not matches:
+        return InvalidCredentials(message=WRONG)
+    scope = Scope.system(org_id)
+    async with operation.apart(org_id) as session:
+        await throttle.succeeded(session, keys, reservation)
+        users = UserRepository(session, scope)
+        await users.record_login_success(user.id)
         token, row = await SessionRepository(session, scope).open(
             user.id,
             ttl=timedelta(seconds=settings.session_ttl_seconds),
             client_address=context.client_address,
             user_agent=context.user_agent,
         )
-        roles = (await UserRepository(session, scope).roles_of([user.id]))[user.id]
-        await audit.record(
+        roles = (await users.roles_of([user.id]))[user.id]
+        await AuditRepository(session, scope).record(
             action="login",
             entity_type="User",
             entity_id=user.id,
@@ -102,11 +142,13 @@ async def resolve(info: strawberry.Info, input: LoginInput) -> LoginResult:
             request_id=context.request_id,
             client_address=context.client_address,
         )
-    context.sign_in(user, roles, token)
+    context.sign_in(user, roles, token, row.id)
     return LoginSuccess(token=token, expires_at=row.expires_at, user=user)
 
 
 field = strawberry.mutation(
     resolver=resolve,
-    description="Log in with a username or email and a password; returns a session token.",
+    description="Log in with a username or email and a password; returns a session token. "
+    "Must be the only field of its operation. Attempts are throttled per login and client "
+    "address, per login and per address, with back-off (see `LoginThrottled`).",
 )

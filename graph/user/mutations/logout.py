@@ -29,6 +29,6 @@ async def resolve(info: strawberry.Info) -> LogoutSuccess:
 
 field = strawberry.mutation(
     resolver=resolve,
-    description="End the current session.",
+    description="End the current session. Must be the only field of its operation.",
     permission_classes=[CanWriteOwnAccount],
 )

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass
 from typing import Annotated
 
 import strawberry
 
-from graph.core.errors import ValidationError
+from graph.core.errors import ValidationError, from_domain
 from graph.core.mutations import MutationContext, run
 from graph.core.permissions import CanWriteOwnAccount
 from graph.user.types import User
 from persistence import errors as domain
-from persistence.settings import Settings
-from persistence.user import models
-from persistence.user.credentials import SessionRepository
+from persistence.user import models, throttle
+from persistence.user.credentials import ApiKeyRepository, SessionRepository
 from persistence.user.passwords import check_policy, hash_password, verify_password
 from persistence.user.repository import UserRepository
 
@@ -27,12 +26,20 @@ class PasswordChangeInput:
     )
 
 
-@strawberry.type(description="The password was changed; the caller's other sessions ended.")
+@strawberry.type(
+    description="The password was changed; the caller's other sessions ended, and so did "
+    "the API keys created on a session."
+)
 class PasswordChangeSuccess:
     user: User = strawberry.field(description="The caller's account.")
     revoked_sessions: int = strawberry.field(
         description="How many other sessions were ended (all of them when called with an API "
         "key); the session of this request stays open."
+    )
+    revoked_api_keys: int = strawberry.field(
+        description="How many API keys were revoked: every key created on a login session, or "
+        "with a key that was; the key of this request, if any, stays. Keys made without a "
+        "session (the command line) stay."
     )
 
 
@@ -52,52 +59,81 @@ def _check_new(input: PasswordChangeInput) -> None:
         raise domain.ValidationError("new_password", "the new password must differ")
 
 
-async def _refuse_current(
-    users: UserRepository, user: models.User, password: str, settings: Settings
-) -> ValidationError | None:
-    """Why `password` does not prove the caller, counting failures towards the login lockout:
-    a stolen session must not be a way to guess the password without limit."""
-    now = datetime.now(UTC)
-    if user.locked_until is not None and user.locked_until > now:
-        until = user.locked_until.isoformat()
-        return ValidationError(
-            message=f"too many wrong passwords; try again after {until}", field="currentPassword"
-        )
-    if await verify_password(password, user.password_hash, rounds=settings.bcrypt_rounds):
-        return None
-    await users.record_login_failure(
-        user.id,
-        max_failures=settings.login_max_failures,
-        lockout=timedelta(seconds=settings.login_lockout_seconds),
+@dataclass(frozen=True)
+class Proof:
+    """The caller, shown to know their current password, and the attempt it cost."""
+
+    user: models.User
+    keys: throttle.Keys
+    reservation: throttle.Reservation
+
+
+async def _prove(info: strawberry.Info, input: PasswordChangeInput) -> ValidationError | Proof:
+    """Check the current password as a login attempt is checked: reserved on the login
+    throttle first, in a transaction of its own (committed whatever follows), so a stolen
+    session cannot guess the password without limit."""
+    context = info.context
+    viewer = context.viewer
+    settings = context.db.settings
+    keys = throttle.keys_for(
+        organization_id=viewer.organization_id,
+        organization=None,
+        login=viewer.user.username,
+        client_address=context.client_address,
     )
-    return ValidationError(message="the current password is not correct", field="currentPassword")
+    async with context.operation.apart(viewer.organization_id) as session:
+        reservation = await throttle.reserve(
+            session, keys, policy=throttle.Policy.from_settings(settings)
+        )
+        user = await UserRepository(session, viewer.scope()).get(viewer.user_id)
+    if not reservation.admitted:
+        return ValidationError(
+            message=f"too many wrong passwords; try again in {reservation.retry_after} seconds",
+            field="currentPassword",
+        )
+    if not await verify_password(
+        input.current_password, user.password_hash, rounds=settings.bcrypt_rounds
+    ):
+        return ValidationError(
+            message="the current password is not correct", field="currentPassword"
+        )
+    return Proof(user, keys, reservation)
 
 
 async def resolve(info: strawberry.Info, input: PasswordChangeInput) -> PasswordChangeResult:
-    async def work(m: MutationContext) -> PasswordChangeSuccess | ValidationError:
-        settings = m.context.db.settings
-        users = UserRepository(m.session, m.scope)
+    try:
         _check_new(input)
-        user = await users.get(m.viewer.user_id)
-        refused = await _refuse_current(users, user, input.current_password, settings)
-        if refused is not None:
-            return refused  # returned, not raised: the counted failure must be committed
+    except domain.ValidationError as error:
+        return from_domain(error)  # type: ignore[return-value]
+    proof = await _prove(info, input)
+    if isinstance(proof, ValidationError):
+        return proof
+
+    async def work(m: MutationContext) -> PasswordChangeSuccess:
+        settings = m.context.db.settings
+        user = proof.user
+        await throttle.succeeded(m.session, proof.keys, proof.reservation)
         password_hash = await hash_password(input.new_password, rounds=settings.bcrypt_rounds)
-        updated = await users.update(
-            user.id, expected_version=None, password_hash=password_hash, failed_login_count=0
+        updated = await UserRepository(m.session, m.scope).update(
+            user.id, expected_version=None, password_hash=password_hash
         )
-        revoked = await SessionRepository(m.session, m.scope).revoke_all_for(
+        sessions = await SessionRepository(m.session, m.scope).revoke_all_for(
             user.id, except_token=m.viewer.session_token
         )
+        keys = await ApiKeyRepository(m.session, m.scope).revoke_session_made(
+            user.id, except_id=m.viewer.api_key_id
+        )
         await m.audit("passwordChange", "User", user.id)  # never the password, not even hashed
-        return PasswordChangeSuccess(user=updated, revoked_sessions=revoked)
+        return PasswordChangeSuccess(user=updated, revoked_sessions=sessions, revoked_api_keys=keys)
 
     return await run(info, work)  # type: ignore[return-value]
 
 
 field = strawberry.mutation(
     resolver=resolve,
-    description="Change the caller's password (any role, write scope). Ends the caller's other "
-    "sessions; wrong current passwords count towards the login lockout.",
+    description="Change the caller's password (any role, write scope); must be the only field "
+    "of its operation. Ends the caller's other sessions and revokes every API key created on "
+    "a login session (or with such a key) but the one of this request; wrong current "
+    "passwords count towards the login throttle.",
     permission_classes=[CanWriteOwnAccount],
 )

@@ -1,15 +1,13 @@
-"""Passwords, login bookkeeping and lockout."""
+"""Passwords, logins and roles of new accounts (throttling: test_throttle.py)."""
 
 from __future__ import annotations
-
-from dataclasses import replace
 
 import bcrypt
 import pytest
 
 from persistence.errors import ValidationError
 from persistence.settings import Settings
-from persistence.user.identity import AccountLocked, InvalidCredentials, authenticate, create_user
+from persistence.user.identity import create_user
 from persistence.user.models import Role, User
 from persistence.user.passwords import MAX_BYTES, hash_password, verify_password
 from persistence.user.repository import UserRepository
@@ -23,71 +21,14 @@ async def test_passwords_are_stored_as_bcrypt_hashes_at_the_configured_cost(
     assert bcrypt.checkpw(PASSWORD.encode(), editor.password_hash.encode())
 
 
-async def test_login_by_username_or_email_ignoring_case(
-    users: UserRepository, editor: User, settings: Settings
+async def test_a_login_finds_the_user_by_username_or_email_ignoring_case(
+    users: UserRepository, editor: User
 ) -> None:
-    for login in ("erin", "ERIN", "Erin@Example.com"):
-        user = await authenticate(users, login=login, password=PASSWORD, settings=settings)
-        assert user.id == editor.id
+    for login in ("erin", " ERIN ", "Erin@Example.com"):
+        found = await users.find_by_login(login)
+        assert found is not None and found.id == editor.id
 
-    refreshed = await users.get(editor.id)
-    assert refreshed.last_login_at is not None
-
-
-async def test_unknown_user_and_wrong_password_are_the_same_error(
-    users: UserRepository, editor: User, settings: Settings
-) -> None:
-    with pytest.raises(InvalidCredentials) as unknown:
-        await authenticate(users, login="nobody", password=PASSWORD, settings=settings)
-    with pytest.raises(InvalidCredentials) as wrong:
-        await authenticate(users, login="erin", password="wrong password", settings=settings)
-
-    assert unknown.value.message == wrong.value.message
-
-
-async def test_the_account_locks_after_the_configured_number_of_failures(
-    users: UserRepository, editor: User, settings: Settings
-) -> None:
-    for _ in range(settings.login_max_failures - 1):
-        with pytest.raises(InvalidCredentials):
-            await authenticate(users, login="erin", password="nope nope", settings=settings)
-
-    with pytest.raises(AccountLocked):
-        await authenticate(users, login="erin", password="nope nope", settings=settings)
-    with pytest.raises(AccountLocked):  # even the right password waits out the lock
-        await authenticate(users, login="erin", password=PASSWORD, settings=settings)
-
-
-async def test_the_lock_expires(users: UserRepository, editor: User, settings: Settings) -> None:
-    brief = replace(settings, login_lockout_seconds=0)
-    for _ in range(brief.login_max_failures):
-        with pytest.raises((InvalidCredentials, AccountLocked)):
-            await authenticate(users, login="erin", password="nope nope", settings=brief)
-
-    user = await authenticate(users, login="erin", password=PASSWORD, settings=brief)
-
-    assert user.failed_login_count == 0 or (await users.get(editor.id)).failed_login_count == 0
-
-
-async def test_a_successful_login_resets_the_failure_count(
-    users: UserRepository, editor: User, settings: Settings
-) -> None:
-    with pytest.raises(InvalidCredentials):
-        await authenticate(users, login="erin", password="nope nope", settings=settings)
-    assert (await users.get(editor.id)).failed_login_count == 1
-
-    await authenticate(users, login="erin", password=PASSWORD, settings=settings)
-
-    assert (await users.get(editor.id)).failed_login_count == 0
-
-
-async def test_inactive_users_cannot_log_in(
-    users: UserRepository, editor: User, settings: Settings
-) -> None:
-    await users.update(editor.id, expected_version=editor.version, is_active=False)
-
-    with pytest.raises(InvalidCredentials):
-        await authenticate(users, login="erin", password=PASSWORD, settings=settings)
+    assert await users.find_by_login("nobody") is None
 
 
 @pytest.mark.parametrize("password", ["short", "é" * (MAX_BYTES // 2 + 1)])

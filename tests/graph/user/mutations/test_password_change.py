@@ -3,6 +3,8 @@ from __future__ import annotations
 import pytest
 
 from persistence.database import Database
+from persistence.scope import Scope
+from persistence.user.credentials import ApiKeyRepository
 from tests.graph.conftest import PASSWORD, GraphQLClient, World
 from tests.graph.fixtures import audit_events, only
 
@@ -31,6 +33,14 @@ CREATE_KEY = """
 mutation { apiKeyCreate(input: {name: "ci", scopes: [READ, WRITE]}) {
   ... on ApiKeyCreateSuccess { secret }
 } }
+"""
+
+REVOKED = """
+mutation Change($input: PasswordChangeInput!) {
+  passwordChange(input: $input) {
+    ... on PasswordChangeSuccess { revokedSessions revokedApiKeys }
+  }
+}
 """
 
 VIEWER = "{ viewer { username } }"
@@ -92,6 +102,27 @@ async def test_a_password_change_through_an_api_key_ends_every_session(
     assert await gql(VIEWER, token=secret) == {"data": {"viewer": {"username": "editor"}}}
 
 
+async def test_a_password_change_revokes_the_api_keys_made_on_a_session(
+    gql: GraphQLClient, world: World, database: Database
+) -> None:
+    """A stolen password must not leave a key behind: keys made on a session, and keys made
+    with those keys, end; a key made without a session (the command line) stays."""
+    on_session = only(await gql(CREATE_KEY, token=world.editor.token), "apiKeyCreate")["secret"]
+    through_key = only(await gql(CREATE_KEY, token=on_session), "apiKeyCreate")["secret"]
+    async with database.transaction() as session:
+        keys = ApiKeyRepository(session, Scope.system(world.organization.id))
+        from_cli, _ = await keys.issue(world.editor.user.id, name="cli", scopes=["read"])
+    other_user = only(await gql(CREATE_KEY, token=world.viewer.token), "apiKeyCreate")["secret"]
+
+    result = await gql(REVOKED, change(), token=world.editor.token)
+
+    assert only(result, "passwordChange") == {"revokedSessions": 0, "revokedApiKeys": 2}
+    assert await gql(VIEWER, token=on_session) == {"data": {"viewer": None}}
+    assert await gql(VIEWER, token=through_key) == {"data": {"viewer": None}}
+    assert await gql(VIEWER, token=from_cli) == {"data": {"viewer": {"username": "editor"}}}
+    assert await gql(VIEWER, token=other_user) == {"data": {"viewer": {"username": "viewer"}}}
+
+
 async def test_a_wrong_current_password_is_a_validation_error_and_changes_nothing(
     gql: GraphQLClient, world: World
 ) -> None:
@@ -105,10 +136,10 @@ async def test_a_wrong_current_password_is_a_validation_error_and_changes_nothin
     }
 
 
-async def test_wrong_current_passwords_count_towards_the_login_lockout(
+async def test_wrong_current_passwords_count_towards_the_login_throttle(
     gql: GraphQLClient, world: World
 ) -> None:
-    for _ in range(3):  # the test settings lock an account after 3 failures
+    for _ in range(3):  # the test settings admit 3 attempts per login and address
         await gql(CHANGE, change(current="guess"), token=world.editor.token)
 
     result = await gql(CHANGE, change(), token=world.editor.token)
@@ -116,7 +147,7 @@ async def test_wrong_current_passwords_count_towards_the_login_lockout(
     payload = only(result, "passwordChange")
     assert (payload["__typename"], payload["field"]) == ("ValidationError", "currentPassword")
     assert payload["message"].startswith("too many wrong passwords")
-    assert (await login(gql, world, PASSWORD))["__typename"] == "AccountLocked"
+    assert (await login(gql, world, PASSWORD))["__typename"] == "LoginThrottled"
 
 
 @pytest.mark.parametrize(
