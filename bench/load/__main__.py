@@ -35,6 +35,9 @@ from persistence.database import Database
 from persistence.seed.scale import SCALE_SLUG
 
 MISSING_TOOL = 2
+# Fewer requests per connection than this in the measured window, and the requests in flight
+# at its edges (up to one per connection) weigh on rps and CPU per request: warn.
+FEW_REQUESTS = 20
 
 
 class BenchmarkFailed(Exception):
@@ -82,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     external = bool(os.environ.get("DATABASE_URL"))
     data_dir = dataset.data_dir_from(args.data_dir or str(data.DEFAULT_DATA_DIR))
     created = not external and not data_dir.exists()
+    created_parent = created and not data_dir.parent.exists()
     previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
         return asyncio.run(run(args, pgbench_path, data_dir))
@@ -94,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
             if embedded.stop_server(data_dir):
                 print(f"stopped the embedded server in {data_dir}")
             if created and not args.keep_data:
-                shutil.rmtree(data_dir, ignore_errors=True)
+                shutil.rmtree(data_dir.parent if created_parent else data_dir, ignore_errors=True)
                 print(f"deleted {data_dir} (--keep-data keeps it for the next run)")
 
 
@@ -183,6 +187,13 @@ async def serve_and_measure(
             server.wait_idle()  # the next operation starts from a quiet server too
             run = ServerRun(operation.name, operation.title, workers, load, cpu)
             runs.append(run)
+            if load.requests < FEW_REQUESTS * args.connections:
+                print(
+                    f"  warning: {load.requests} requests in {args.duration} s: rps and CPU per "
+                    "request are skewed by the requests in flight at the window's edges; "
+                    "raise --duration",
+                    flush=True,
+                )
             print(
                 f"  {operation.name}: {load.rps:,.0f} rps, p50 {load.p50_ms:.1f} ms, "
                 f"p99 {load.p99_ms:.1f} ms, {run.cpu_ms_per_request:.2f} ms CPU/request, "

@@ -48,6 +48,9 @@ def table(runs: list[ServerRun], limits: dict[str, Limit]) -> str:
         limit = limits.get(run.operation)
         tps = f"{limit.tps:,.0f}" if limit else "—"
         ratio = f"{run.load.rps / limit.tps:.2f}" if limit and limit.tps else "—"
+        if not run.load.requests:  # nothing completed in the window: nothing to divide by
+            lines.append(f"| {run.title} | {run.workers} | 0 | — | — | — | {tps} | — | 0 |")
+            continue
         lines.append(
             f"| {run.title} | {run.workers} | {run.load.rps:,.0f} | {run.load.p50_ms:.1f} "
             f"| {run.load.p99_ms:.1f} | {run.cpu_ms_per_request:.1f} | {tps} | {ratio} "
