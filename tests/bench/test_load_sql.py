@@ -19,7 +19,6 @@ from bench.load import pgbench
 from bench.load.data import ordered, sql_response
 from bench.load.operations import OPERATIONS, Operation, sql_parameters
 from persistence.database import Database
-from persistence.document.models import Document
 from persistence.document.repository import DocumentRepository
 from persistence.scope import Scope
 from persistence.seed.scale import load_scale
@@ -47,9 +46,9 @@ class Bench:
 
 @pytest.fixture(scope="module")
 async def bench(database: Database, settings: Settings) -> AsyncIterator[Bench]:
-    """`khub seed --scale 300`, a logged-in viewer, and rows that must be left out or kept:
-    the newest document deleted, and a newer PRIVATE one of the viewer's own that matches a
-    search (other users' PRIVATE documents come with the seed)."""
+    """The scale seed with 300 documents, a logged-in viewer, and rows that must be left out
+    or kept: the newest document deleted, and a newer PRIVATE one of the viewer's own that
+    matches a search (other users' PRIVATE documents come with the seed)."""
     async with database.transaction() as session:
         summary = await load_scale(session, documents=300, settings=settings)
         org_id = summary.organization.id
@@ -84,7 +83,6 @@ async def bench(database: Database, settings: Settings) -> AsyncIterator[Bench]:
         )
     yield Bench(org_id, viewer.id, token)
     async with database.transaction() as session:
-        await session.execute(delete(Document).where(Document.organization_id == org_id))
         await session.execute(delete(Organization).where(Organization.id == org_id))
 
 
