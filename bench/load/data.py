@@ -112,7 +112,8 @@ async def sql_response(
             return await session.scalar(text(sql), parameters)
 
 
-def ordered(raw: str | bytes) -> Any:
-    """JSON with every object as a tuple of its (key, value) pairs: two documents compare
-    equal only with the same values AND the keys in the same order (numbers by value)."""
-    return json.loads(raw, object_pairs_hook=tuple)
+def ordered_data(raw: str | bytes) -> Any:
+    """A response body's `data`, every object as a tuple of its (key, value) pairs: two
+    compare equal only with the same values AND the keys in the same order (numbers by
+    value). Other members (`extensions`) are not part of the comparison."""
+    return dict(json.loads(raw, object_pairs_hook=tuple)).get("data")
