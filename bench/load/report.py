@@ -1,0 +1,116 @@
+"""The load benchmark's table, its snippet for docs/performance.md, and its files in
+bench/results/ (git-ignored)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bench.load.pgbench import Limit
+from bench.load.wrk import Load
+from bench.report import RESULTS
+
+HEADER = (
+    "| operation | workers | rps | p50 ms | p99 ms | CPU ms/request | SQL limit tps | ratio "
+    "| failed |\n"
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+)
+
+
+@dataclass(frozen=True)
+class ServerRun:
+    operation: str
+    title: str
+    workers: int
+    load: Load
+    cpu_seconds: float
+
+    @property
+    def cpu_ms_per_request(self) -> float:
+        return self.cpu_seconds * 1000 / self.load.requests if self.load.requests else 0.0
+
+
+def stamp() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def work_dir(run_stamp: str) -> Path:
+    """Scripts and server logs of one run."""
+    return RESULTS / f"load-{run_stamp}"
+
+
+def table(runs: list[ServerRun], limits: dict[str, Limit]) -> str:
+    lines = [HEADER]
+    for run in runs:
+        limit = limits.get(run.operation)
+        tps = f"{limit.tps:,.0f}" if limit else "—"
+        ratio = f"{run.load.rps / limit.tps:.2f}" if limit and limit.tps else "—"
+        if not run.load.requests:  # nothing completed in the window: nothing to divide by
+            lines.append(f"| {run.title} | {run.workers} | 0 | — | — | — | {tps} | — | 0 |")
+            continue
+        lines.append(
+            f"| {run.title} | {run.workers} | {run.load.rps:,.0f} | {run.load.p50_ms:.1f} "
+            f"| {run.load.p99_ms:.1f} | {run.cpu_ms_per_request:.1f} | {tps} | {ratio} "
+            f"| {run.load.failed} |"
+        )
+    return "\n".join(lines)
+
+
+def limits_table(limits: dict[str, Limit], titles: dict[str, str]) -> str:
+    lines = [
+        "| operation | SQL limit tps | latency avg ms | failed |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for name, limit in limits.items():
+        lines.append(
+            f"| {titles[name]} | {limit.tps:,.0f} | {limit.latency_ms:.2f} | {limit.failed} |"
+        )
+    return "\n".join(lines)
+
+
+def snippet(
+    runs: list[ServerRun],
+    limits: dict[str, Limit],
+    *,
+    machine: dict[str, Any],
+    counts: dict[str, int],
+    settings: dict[str, Any],
+) -> str:
+    """The results as a block for docs/performance.md."""
+    data = ", ".join(f"{v:,} {k}" for k, v in counts.items())
+    return "\n".join(
+        [
+            f"Run of {machine['date'][:10]} on {machine['cores']} cores ({machine['cpu']}), "
+            f"PostgreSQL {machine['postgresql']}, load average before "
+            f"{', '.join(str(x) for x in machine['load_average'])}; data: {data}. "
+            f"wrk: {settings['connections']} connections, {settings['duration']} s after a "
+            f"{settings['warmup']} s warm-up; pgbench -M prepared -c {settings['connections']} "
+            f"-j 2 -T {settings['duration']}.",
+            "",
+            table(runs, limits),
+        ]
+    )
+
+
+def write(run_stamp: str, markdown: str, result: dict[str, Any]) -> tuple[Path, Path]:
+    RESULTS.mkdir(exist_ok=True)
+    md = RESULTS / f"load-{run_stamp}.md"
+    md.write_text(markdown + "\n")
+    js = RESULTS / f"load-{run_stamp}.json"
+    js.write_text(json.dumps(result, indent=2, default=str) + "\n")
+    (RESULTS / "load-latest.md").write_text(md.read_text())
+    (RESULTS / "load-latest.json").write_text(js.read_text())
+    return md, js
+
+
+def as_json(runs: list[ServerRun], limits: dict[str, Limit]) -> dict[str, Any]:
+    return {
+        "server": [
+            {**asdict(run), "rps": run.load.rps, "cpu_ms_per_request": run.cpu_ms_per_request}
+            for run in runs
+        ],
+        "sql_limit": {name: asdict(limit) for name, limit in limits.items()},
+    }

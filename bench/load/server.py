@@ -1,0 +1,173 @@
+"""`khub serve` as a child process: started in production mode, logged in to, measured, stopped.
+
+The server runs the code of this repository (PYTHONPATH first), on a free port, against the
+benchmark database through DATABASE_URL, so it neither starts nor stops PostgreSQL itself.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from bench.dataset import REPOSITORY
+
+READY_SECONDS = 90
+STOP_SECONDS = 20
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def khub_command(*args: str) -> list[str]:
+    """`khub ARGS` with this interpreter, importing this repository's code."""
+    return [sys.executable, "-c", "import sys; from graph.cli import main; sys.exit(main())", *args]
+
+
+def khub_env(**extra: str) -> dict[str, str]:
+    path = os.pathsep.join(p for p in (str(REPOSITORY), os.environ.get("PYTHONPATH")) if p)
+    return {**os.environ, "PYTHONPATH": path, **extra}
+
+
+class Server:
+    """One `khub serve --workers N`; `stop()` ends it and its workers on every exit path."""
+
+    def __init__(self, database_url: str, *, workers: int, log: Path) -> None:
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log = log
+        log.parent.mkdir(parents=True, exist_ok=True)
+        self._log_file = log.open("w")
+        # A session of its own: the workers can be found (and, if need be, ended) as a group.
+        self.process = subprocess.Popen(
+            khub_command(
+                "serve",
+                "--port",
+                str(self.port),
+                "--workers",
+                str(workers),
+                "--log-level",
+                "warning",
+            ),
+            env=khub_env(KHUB_ENV="production", DATABASE_URL=database_url),
+            stdout=self._log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            cwd=REPOSITORY,
+        )
+
+    def wait_ready(self) -> None:
+        deadline = time.monotonic() + READY_SECONDS
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"khub serve exited ({self.process.returncode}):\n{self.tail()}")
+            try:
+                with urllib.request.urlopen(f"{self.base}/readyz", timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            time.sleep(0.2)
+        raise RuntimeError(f"khub serve was not ready in {READY_SECONDS} s:\n{self.tail()}")
+
+    def post(self, body: dict[str, Any], token: str | None = None) -> tuple[int, bytes]:
+        headers = {"Content-Type": "application/json"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        request = urllib.request.Request(
+            f"{self.base}/graphql", data=json.dumps(body).encode(), headers=headers
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read()
+
+    def login(self, username: str, password: str, organization: str) -> str:
+        status, raw = self.post(
+            {
+                "query": "mutation Login($input: LoginInput!) { login(input: $input) {"
+                " __typename ... on LoginSuccess { token } ... on Error { message } } }",
+                "variables": {
+                    "input": {"login": username, "password": password, "organization": organization}
+                },
+            }
+        )
+        result = (json.loads(raw).get("data") or {}).get("login") or {} if status == 200 else {}
+        if "token" not in result:
+            raise RuntimeError(f"login as {username} failed: {status} {raw.decode()}")
+        return result["token"]
+
+    def pids(self) -> list[int]:
+        """The server process and every process below it (the workers)."""
+        children: dict[int, list[int]] = {}
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = _stat_fields(stat.read_text())
+            except OSError:
+                continue
+            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+        found, queue = [], [self.process.pid]
+        while queue:
+            pid = queue.pop()
+            found.append(pid)
+            queue.extend(children.get(pid, []))
+        return found
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU time of the server and its workers so far."""
+        total = 0
+        for pid in self.pids():
+            try:
+                fields = _stat_fields(Path(f"/proc/{pid}/stat").read_text())
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+        return total / CLOCK_TICKS
+
+    def wait_idle(self, *, quiet_seconds: float = 0.5, limit_seconds: float = 60) -> None:
+        """Until the server stops using CPU: the requests a finished wrk left in flight must
+        not be counted against the next measured window."""
+        deadline = time.monotonic() + limit_seconds
+        last = self.cpu_seconds()
+        while time.monotonic() < deadline:
+            time.sleep(quiet_seconds)
+            now = self.cpu_seconds()
+            if now - last <= 2 / CLOCK_TICKS:
+                return
+            last = now
+
+    def tail(self, lines: int = 30) -> str:
+        self._log_file.flush()
+        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)  # graceful: the server stops its workers
+            try:
+                self.process.wait(STOP_SECONDS)
+            except subprocess.TimeoutExpired:
+                pass
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)  # any worker left behind
+        except (ProcessLookupError, PermissionError):
+            pass
+        self.process.wait()
+        self._log_file.close()
+
+
+def _stat_fields(text: str) -> list[str]:
+    """/proc/<pid>/stat after the command name (which may hold spaces): state, ppid, …"""
+    return text[text.rindex(")") + 2 :].split()
