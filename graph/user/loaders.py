@@ -6,26 +6,19 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from graph.core.loaders import RepositoryLoader
+from graph.core.loaders import RelationLoader, RepositoryLoader
 from persistence.scope import Scope
 from persistence.user.credentials import ApiKeyRepository
-from persistence.user.models import ApiKey, Organization, Role, User
-from persistence.user.repository import OrganizationRepository, UserRepository
+from persistence.user.models import ApiKey, Organization
+from persistence.user.repository import ROLES_BY_USER, USER_BY_ID, OrganizationRepository
 
 
-class UserByIdLoader(RepositoryLoader[uuid.UUID, User | None]):
-    async def fetch(
-        self, session: AsyncSession, scope: Scope, keys: list[uuid.UUID]
-    ) -> list[User | None]:
-        return await UserRepository(session, scope).get_many(keys)
+class UserByIdLoader(RelationLoader):
+    relation = USER_BY_ID
 
 
-class RolesByUserIdLoader(RepositoryLoader[uuid.UUID, list[Role]]):
-    async def fetch(
-        self, session: AsyncSession, scope: Scope, keys: list[uuid.UUID]
-    ) -> list[list[Role]]:
-        roles = await UserRepository(session, scope).roles_of(keys)
-        return [roles[k] for k in keys]
+class RolesByUserIdLoader(RelationLoader):
+    relation = ROLES_BY_USER
 
 
 class OrganizationByIdLoader(RepositoryLoader[uuid.UUID, Organization | None]):

@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import any_, case, delete, func, insert, or_, select, update
+from sqlalchemy import case, delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from persistence.errors import NotFound
 from persistence.ids import new_id
-from persistence.repository import Repository, execute_write, uuid_array
+from persistence.relation import Rows, Values
+from persistence.repository import Repository, contains_text, execute_write
 from persistence.user.models import Organization, Role, User, UserRole
 
 
@@ -36,11 +37,10 @@ class UserRepository(Repository[User]):
     def filters(self, filter: UserFilter) -> list[Any]:
         clauses: list[Any] = []
         if filter.search:
-            pattern = f"%{filter.search.lower()}%"
             clauses.append(
                 or_(
-                    func.lower(User.username).like(pattern),
-                    func.lower(User.full_name).like(pattern),
+                    contains_text(User.username, filter.search),
+                    contains_text(User.full_name, filter.search),
                 )
             )
         if filter.is_active is not None:
@@ -66,18 +66,8 @@ class UserRepository(Repository[User]):
 
     async def roles_of(self, user_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[Role]]:
         """Each user's roles, for many users in one statement."""
-        stmt = (
-            select(UserRole.user_id, UserRole.role)
-            .where(
-                UserRole.organization_id == self.scope.organization_id,
-                UserRole.user_id == any_(uuid_array("ids", user_ids)),
-            )
-            .order_by(UserRole.role)
-        )
-        found: dict[uuid.UUID, list[Role]] = {i: [] for i in user_ids}
-        for user_id, role in await self.session.execute(stmt):
-            found[user_id].append(role)
-        return found
+        found = await ROLES_BY_USER.fetch(self.session, self.scope, user_ids)
+        return dict(zip(user_ids, found, strict=True))
 
     async def set_roles(self, user_id: uuid.UUID, roles: Sequence[Role]) -> list[Role]:
         """Replace a user's roles (two statements, whatever the number of roles)."""
@@ -160,3 +150,7 @@ class OrganizationRepository:
         """The organization when the server holds exactly one, so logins may omit it."""
         rows = (await self.session.scalars(select(Organization).limit(2))).all()
         return rows[0] if len(rows) == 1 else None
+
+
+USER_BY_ID = Rows(UserRepository)
+ROLES_BY_USER = Values(UserRole, key="user_id", value="role")
