@@ -32,8 +32,42 @@ class Through:
     child: str
 
 
+class RowSource:
+    """Rows of a table under a parent key: what `rows()` gives, `many` or one per key."""
+
+    many: bool
+
+    @property
+    def model(self) -> type[Any]:
+        raise NotImplementedError
+
+    def rows(self, session: AsyncSession | None, scope: Scope) -> Subquery:
+        raise NotImplementedError
+
+    def order_by(self, rows: Subquery) -> list[ColumnElement[Any]]:
+        return []
+
+    async def fetch(
+        self, session: AsyncSession, scope: Scope, keys: Sequence[uuid.UUID]
+    ) -> list[Any]:
+        """For each key in order: its rows (`many`) or its row or None; one statement."""
+        rows = self.rows(session, scope)
+        entity = aliased(self.model, rows)
+        stmt: Select[Any] = (
+            select(entity, rows.c[PARENT])
+            .where(rows.c[PARENT] == any_(uuid_array("keys", keys)))
+            .order_by(*self.order_by(rows))
+        )
+        found: dict[uuid.UUID, list[Any]] = {k: [] for k in keys}
+        for row, parent in await session.execute(stmt):
+            found[parent].append(row)
+        if self.many:
+            return [found[k] for k in keys]
+        return [found[k][0] if found[k] else None for k in keys]
+
+
 @dataclass(frozen=True)
-class Rows:
+class Rows(RowSource):
     """Rows of `repository` whose `key` column equals the parent's key (`many` of them or
     one), ordered by `order` (column names, `-` for descending), optionally through a join
     table."""
@@ -43,6 +77,10 @@ class Rows:
     many: bool = False
     order: tuple[str, ...] = ()
     through: Through | None = None
+
+    @property
+    def model(self) -> type[Any]:
+        return self.repository.model
 
     def rows(self, session: AsyncSession | None, scope: Scope) -> Subquery:
         """The scoped rows, with the parent's key as column `parent_key`, as a fresh alias."""
@@ -69,23 +107,23 @@ class Rows:
             ordering.append(column.desc() if name.startswith("-") else column.asc())
         return ordering
 
-    async def fetch(
-        self, session: AsyncSession, scope: Scope, keys: Sequence[uuid.UUID]
-    ) -> list[Any]:
-        """For each key in order: its rows (`many`) or its row or None; one statement."""
-        rows = self.rows(session, scope)
-        entity = aliased(self.repository.model, rows)
-        stmt: Select[Any] = (
-            select(entity, rows.c[PARENT])
-            .where(rows.c[PARENT] == any_(uuid_array("keys", keys)))
-            .order_by(*self.order_by(rows))
-        )
-        found: dict[uuid.UUID, list[Any]] = {k: [] for k in keys}
-        for row, parent in await session.execute(stmt):
-            found[parent].append(row)
-        if self.many:
-            return [found[k] for k in keys]
-        return [found[k][0] if found[k] else None for k in keys]
+
+@dataclass(frozen=True)
+class OwnOrganization(RowSource):
+    """The caller's organization (the tenants table is not organization-scoped): a key
+    other than the caller's own organization finds nothing."""
+
+    organization: type[Any]
+    many: bool = False
+
+    @property
+    def model(self) -> type[Any]:
+        return self.organization
+
+    def rows(self, session: AsyncSession | None, scope: Scope) -> Subquery:
+        model: Any = self.organization
+        own = select(model, model.id.label(PARENT)).where(model.id == scope.organization_id)
+        return own.subquery()
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ from graph.compiler.selection import Collector
 from graph.core.loaders import RELATED
 from graph.core.pagination import LIST, NESTED
 from graph.core.permissions import IsAdmin, IsAuthenticated, IsSelfOrAdmin
-from persistence.relation import PARENT, Count, Rows, Values
+from persistence.relation import PARENT, Count, RowSource, Values
 from persistence.scope import Scope
 
 ORGANIZATION = bindparam("scope_organization", type_=UUID(as_uuid=True))
@@ -205,7 +205,7 @@ class Compiler:
             rows = relation.rows.rows(None, self.scope)
             stmt = select(func.count()).select_from(rows).where(rows.c[PARENT] == parent)
             return stmt.correlate(parent_rows).scalar_subquery()
-        if not isinstance(relation, Rows):
+        if not isinstance(relation, RowSource):
             raise Uncompilable(f"{loader.__name__} declares no relation")
         rows = relation.rows(None, self.scope)
         item = self.object(get_named_type(field.type), rows, nodes)

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from persistence.errors import NotFound
 from persistence.ids import new_id
-from persistence.relation import Rows, Values
+from persistence.relation import OwnOrganization, Rows, Values
 from persistence.repository import Repository, contains_text, execute_write
 from persistence.user.models import Organization, Role, User, UserRole
 
@@ -154,3 +154,4 @@ class OrganizationRepository:
 
 USER_BY_ID = Rows(UserRepository)
 ROLES_BY_USER = Values(UserRole, key="user_id", value="role")
+OWN_ORGANIZATION = OwnOrganization(Organization)

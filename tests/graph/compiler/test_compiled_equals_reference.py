@@ -80,7 +80,10 @@ fragment page on DocumentConnection {
   } }
   edges { node { owner @skip(if: $skipOwner) { fullName } } }
 }
-fragment me on User { username email roles documents(first: 2) { edges { node { title } } } }
+fragment me on User {
+  username email roles organization { id slug name createdAt }
+  documents(first: 2) { edges { node { title } } }
+}
 """
 
 

@@ -88,7 +88,7 @@ async def test_a_null_in_a_non_null_relation_falls_back(
         '{ searchDocuments(query: "x") { totalCount } }',
         "{ collections { edges { node { ancestors { name } } } } }",
         "{ __schema { queryType { name } } }",
-        "{ viewer { organization { slug } } }",
+        "{ knowledgeNodes { edges { node { degree } } } }",
     ],
 )
 async def test_fields_without_a_declaration_fall_back(both: Both, world: World, query: str) -> None:
