@@ -35,6 +35,7 @@ class ServerSettings:
     max_tokens: int = 5_000
     allowed_origins: tuple[str, ...] = ()
     metrics_token: str | None = field(default=None, repr=False)
+    compiled_reads: bool = True
     database: Settings = field(default_factory=Settings)
 
     @property
@@ -54,5 +55,6 @@ class ServerSettings:
             max_tokens=_int("KHUB_MAX_TOKENS", cls.max_tokens),
             allowed_origins=tuple(o.strip() for o in origins.split(",") if o.strip()),
             metrics_token=os.environ.get("KHUB_METRICS_TOKEN") or None,
+            compiled_reads=_flag("KHUB_COMPILED_READS", cls.compiled_reads),
             database=Settings.from_env(),
         )

@@ -9,8 +9,10 @@ from starlette.responses import HTMLResponse, Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.types import ExecutionResult
+from strawberry.types.unset import UNSET
 
 from graph import graphiql
+from graph.compiler.pipeline import EXECUTION, CompiledReads
 from graph.context import Context
 from graph.settings import ServerSettings
 
@@ -34,6 +36,19 @@ class GraphQLView(GraphQL):
         )
         self.settings = settings
         self.graphiql_page = graphiql.local_page() if settings.graphiql else None
+        self.compiled = CompiledReads(schema, settings) if settings.compiled_reads else None
+
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        """A query answered by its compiled plan when it has one; else Strawberry's answer."""
+        if not isinstance(request, Request):
+            return await super().run(request, context, root_value)
+        if self.compiled is not None:
+            compiled = await self.compiled.answer(request, self)
+            if compiled is not None:
+                return compiled
+        response = await super().run(request, context, root_value)
+        response.headers[EXECUTION] = "reference"
+        return response
 
     async def render_graphql_ide(self, request: Request) -> Response:
         """Our GraphiQL page with locally served assets, or Strawberry's CDN page without them."""

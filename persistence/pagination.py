@@ -85,8 +85,10 @@ def _plain(value: Any) -> Any:
 
 def encode_cursor(values: tuple[Any, ...]) -> str:
     """Opaque to clients: URL-safe base64 of the JSON key."""
-    raw = json.dumps([_plain(v) for v in values], separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    # ensure_ascii=False: PostgreSQL writes JSON strings so, and the compiled path's cursors
+    # must be byte-identical (decoding accepts both forms)
+    text = json.dumps([_plain(v) for v in values], separators=(",", ":"), ensure_ascii=False)
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 
 
 def decode_cursor(cursor: str, types: tuple[type, ...], *, argument: str) -> tuple[Any, ...]:

@@ -34,6 +34,12 @@ def uuid_array(name: str, values: Sequence[uuid.UUID]) -> Any:
     return bindparam(name, list(values), type_=ARRAY(UUID(as_uuid=True)))
 
 
+def contains_text(column: Any, needle: Any) -> ColumnElement[bool]:
+    """`column` contains `needle` ignoring case (`%` and `_` match as in LIKE). The needle may
+    be a value or a bound parameter: the lowering happens in SQL, for every caller alike."""
+    return func.lower(column).contains(func.lower(needle))
+
+
 async def execute_write(session: AsyncSession, stmt: Any, params: Any = None) -> Any:
     """Execute a write, turning constraint violations into domain errors."""
     try:

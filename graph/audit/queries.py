@@ -10,7 +10,7 @@ from strawberry import relay
 from graph.audit.types import AuditEvent
 from graph.core.arguments import FILTER, ORDER, After, Before, First, Last
 from graph.core.ids import query_row_id
-from graph.core.pagination import Connection, OrderDirection, paginate
+from graph.core.pagination import Connection, OrderDirection, RootList
 from graph.core.permissions import IsAdmin
 from persistence.audit import repository
 from persistence.audit.repository import AuditRepository
@@ -33,11 +33,18 @@ class AuditEventFilter:
         )
 
 
+AUDIT_EVENTS = RootList(
+    AuditRepository,
+    lambda args: Order("created_at", descending=args["direction"] == OrderDirection.DESC),
+)
+
+
 @strawberry.type
 class AuditQueries:
     @strawberry.field(
         description="What was changed, by whom and when (admins only).",
         permission_classes=[IsAdmin],
+        metadata=AUDIT_EVENTS.metadata,
     )
     async def audit_events(
         self,
@@ -49,13 +56,14 @@ class AuditQueries:
         filter: Annotated[AuditEventFilter | None, FILTER] = None,
         direction: Annotated[OrderDirection, ORDER] = OrderDirection.DESC,
     ) -> Connection[AuditEvent]:
-        return await paginate(
+        return await AUDIT_EVENTS.resolve(
             info,
-            AuditRepository,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-            order=Order("created_at", descending=direction == OrderDirection.DESC),
-            filter=filter.to_domain() if filter else None,
+            {
+                "first": first,
+                "after": after,
+                "last": last,
+                "before": before,
+                "filter": filter,
+                "direction": direction,
+            },
         )

@@ -6,19 +6,16 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from graph.core.loaders import CountPerLoader, FirstPerLoader, RepositoryLoader
+from graph.core.loaders import CountPerLoader, FirstPerLoader, RelationLoader, RepositoryLoader
 from persistence.collection.models import Collection
-from persistence.collection.repository import CollectionRepository
+from persistence.collection.repository import COLLECTION_BY_ID, CollectionRepository
 from persistence.document.repository import DocumentRepository
 from persistence.pagination import Order
 from persistence.scope import Scope
 
 
-class CollectionByIdLoader(RepositoryLoader[uuid.UUID, Collection | None]):
-    async def fetch(
-        self, session: AsyncSession, scope: Scope, keys: list[uuid.UUID]
-    ) -> list[Collection | None]:
-        return await CollectionRepository(session, scope).get_many(keys)
+class CollectionByIdLoader(RelationLoader):
+    relation = COLLECTION_BY_ID
 
 
 class AncestorsByCollectionLoader(RepositoryLoader[uuid.UUID, list[Collection]]):

@@ -9,16 +9,19 @@ import strawberry
 from graph.collection.inputs import CollectionFilter, CollectionOrder
 from graph.collection.types import Collection
 from graph.core.arguments import FILTER, ORDER, After, Before, First, IncludeDeleted, Last
-from graph.core.pagination import Connection, order_of, paginate
+from graph.core.pagination import Connection, RootList, ordered_by
 from graph.core.permissions import IsAuthenticated
-from graph.document.queries import admin_only_deleted
 from persistence.collection.repository import CollectionRepository
+
+COLLECTIONS = RootList(CollectionRepository, ordered_by("name"))
 
 
 @strawberry.type
 class CollectionQueries:
     @strawberry.field(
-        description="Collections the caller may see.", permission_classes=[IsAuthenticated]
+        description="Collections the caller may see.",
+        permission_classes=[IsAuthenticated],
+        metadata=COLLECTIONS.metadata,
     )
     async def collections(
         self,
@@ -31,14 +34,15 @@ class CollectionQueries:
         order_by: Annotated[CollectionOrder | None, ORDER] = None,
         include_deleted: IncludeDeleted = False,
     ) -> Connection[Collection]:
-        return await paginate(
+        return await COLLECTIONS.resolve(
             info,
-            CollectionRepository,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-            order=order_of(order_by, default="name"),
-            filter=filter.to_domain() if filter else None,
-            include_deleted=admin_only_deleted(info, include_deleted),
+            {
+                "first": first,
+                "after": after,
+                "last": last,
+                "before": before,
+                "filter": filter,
+                "order_by": order_by,
+                "include_deleted": include_deleted,
+            },
         )

@@ -14,11 +14,10 @@ from graph.collection.loaders import (
     CollectionByIdLoader,
     DocumentCountByCollectionTreeLoader,
 )
-from graph.core.arguments import NestedFirst
 from graph.core.enums import Visibility
 from graph.core.loaders import related
 from graph.core.nodes import LoadedNode
-from graph.core.pagination import Connection, nested
+from graph.core.pagination import Connection, nested_connection
 from graph.core.types import RowType
 from graph.document.loaders import DocumentsByCollectionLoader
 from graph.user.loaders import UserByIdLoader
@@ -56,17 +55,13 @@ class Collection(RowType, LoadedNode):
         description="The enclosing collections from the root down to the parent.",
     )
 
-    @strawberry.field(description="The first sub-collections, by name.")
-    async def children(
-        self, info: strawberry.Info, first: NestedFirst = 20
-    ) -> Connection[Collection]:
-        return await nested(info, ChildrenByCollectionLoader, self.id, first)
-
-    @strawberry.field(description="The first documents directly in this collection, by title.")
-    async def documents(
-        self, info: strawberry.Info, first: NestedFirst = 20
-    ) -> Connection[DocumentRef]:
-        return await nested(info, DocumentsByCollectionLoader, self.id, first)
+    children: Connection[Collection] = nested_connection(
+        ChildrenByCollectionLoader, description="The first sub-collections, by name."
+    )
+    documents: Connection[DocumentRef] = nested_connection(
+        DocumentsByCollectionLoader,
+        description="The first documents directly in this collection, by title.",
+    )
 
     @strawberry.field(description="How many live documents the caller can see are in it.")
     async def document_count(

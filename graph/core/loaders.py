@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
 
 import strawberry
@@ -12,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
 
 from persistence.pagination import Order, Page
+from persistence.relation import Count, Rows, Values
 from persistence.repository import Repository
 
 K = TypeVar("K")
@@ -35,6 +37,28 @@ class RepositoryLoader(DataLoader[K, V], Generic[K, V]):
 
     async def fetch(self, session: AsyncSession, scope: Any, keys: list[K]) -> list[V]:
         raise NotImplementedError
+
+
+class RelationLoader(RepositoryLoader[uuid.UUID, Any]):
+    """A loader that is its relation's declaration (`persistence.relation`): the batch runs
+    it with `= ANY(:keys)`, and the compiled read path reads it to build the same rows."""
+
+    relation: ClassVar[Rows | Values | Count]
+
+    async def fetch(self, session: AsyncSession, scope: Any, keys: list[uuid.UUID]) -> list[Any]:
+        return await self.relation.fetch(session, scope, keys)
+
+
+@dataclass(frozen=True)
+class Related:
+    """What a `related` field declares: the loader and the attribute holding its key."""
+
+    loader: type[RepositoryLoader[Any, Any]]
+    key: str
+
+
+RELATED = "khub.related"
+"""The metadata key of a `related` field's declaration."""
 
 
 class Loaders:
@@ -66,7 +90,10 @@ def related(
             return None
         return await info.context.loaders.get(loader).load(value)
 
-    return strawberry.field(resolver=resolve, description=description, **field_args)
+    metadata = {RELATED: Related(loader, key)}
+    return strawberry.field(
+        resolver=resolve, description=description, metadata=metadata, **field_args
+    )
 
 
 def parse_uuid(value: str) -> uuid.UUID | None:

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 import strawberry
 
-from graph.core.errors import BadUserInput, camel
+from graph.core.arguments import NestedFirst
+from graph.core.errors import BadUserInput, Forbidden, camel
 from persistence import errors as domain
 from persistence.pagination import MAX_PAGE_SIZE, Order, Page, Window
 
@@ -128,3 +130,66 @@ async def paginate(
             )
 
     return build(page, count)
+
+
+LIST = "khub.list"
+"""The metadata key of a root list field's declaration (`RootList`)."""
+
+NESTED = "khub.nested"
+"""The metadata key of a nested connection's loader (`nested_connection`)."""
+
+
+def admin_only_deleted(viewer: Any, include_deleted: bool) -> bool:
+    if include_deleted and not viewer.is_admin:
+        raise Forbidden("only admins may list deleted rows")
+    return include_deleted
+
+
+def filter_argument(args: dict[str, Any]) -> Any:
+    """The domain filter of a `filter` input (each input type has `to_domain()`)."""
+    given = args.get("filter")
+    return given.to_domain() if given is not None else None
+
+
+def ordered_by(default: str) -> Callable[[dict[str, Any]], Order]:
+    """The order of an `orderBy` input argument, `default` when absent."""
+    return lambda args: order_of(args.get("order_by"), default)
+
+
+@dataclass(frozen=True)
+class RootList:
+    """A root list field declared by its repository, order and filter: the resolver and the
+    compiled read path both read this, from the field's arguments (Python names)."""
+
+    repository: type[Any]
+    order: Callable[[dict[str, Any]], Order]
+    filter: Callable[[dict[str, Any]], Any] = filter_argument
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        return {LIST: self}
+
+    async def resolve(self, info: Any, args: dict[str, Any]) -> Connection[Any]:
+        return await paginate(
+            info,
+            self.repository,
+            first=args.get("first"),
+            after=args.get("after"),
+            last=args.get("last"),
+            before=args.get("before"),
+            order=self.order(args),
+            filter=self.filter(args),
+            include_deleted=admin_only_deleted(
+                info.context.viewer, args.get("include_deleted", False)
+            ),
+        )
+
+
+def nested_connection(loader: type[Any], *, description: str) -> Any:
+    """A parent's first rows as a connection field (`children`, `documents`), declared by
+    its `FirstPerLoader` (repository, parent column, order)."""
+
+    async def resolve(root: Any, info: strawberry.Info, first: NestedFirst = 20) -> Any:
+        return await nested(info, loader, root.id, first)
+
+    return strawberry.field(resolver=resolve, description=description, metadata={NESTED: loader})

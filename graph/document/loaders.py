@@ -2,52 +2,37 @@
 
 from __future__ import annotations
 
-import uuid
-
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from graph.core.loaders import CountPerLoader, FirstPerLoader, RepositoryLoader
-from persistence.document.models import Annotation, Document, Tag
-from persistence.document.repository import AnnotationRepository, DocumentRepository, TagRepository
+from graph.core.loaders import CountPerLoader, FirstPerLoader, RelationLoader
+from persistence.document.repository import (
+    ANNOTATION_BY_ID,
+    ANNOTATIONS_BY_DOCUMENT,
+    DOCUMENT_BY_ID,
+    DOCUMENT_COUNT_BY_TAG,
+    TAG_BY_ID,
+    TAGS_BY_DOCUMENT,
+    DocumentRepository,
+)
 from persistence.pagination import Order
-from persistence.scope import Scope
 
 
-class DocumentByIdLoader(RepositoryLoader[uuid.UUID, Document | None]):
-    async def fetch(
-        self, session: AsyncSession, scope: Scope, keys: list[uuid.UUID]
-    ) -> list[Document | None]:
-        return await DocumentRepository(session, scope).get_many(keys)
+class DocumentByIdLoader(RelationLoader):
+    relation = DOCUMENT_BY_ID
 
 
-class TagByIdLoader(RepositoryLoader[uuid.UUID, Tag | None]):
-    async def fetch(
-        self, session: AsyncSession, scope: Scope, keys: list[uuid.UUID]
-    ) -> list[Tag | None]:
-        return await TagRepository(session, scope).get_many(keys)
+class TagByIdLoader(RelationLoader):
+    relation = TAG_BY_ID
 
 
-class AnnotationByIdLoader(RepositoryLoader[uuid.UUID, Annotation | None]):
-    async def fetch(
-        self, session: AsyncSession, scope: Scope, keys: list[uuid.UUID]
-    ) -> list[Annotation | None]:
-        return await AnnotationRepository(session, scope).get_many(keys)
+class AnnotationByIdLoader(RelationLoader):
+    relation = ANNOTATION_BY_ID
 
 
-class TagsByDocumentLoader(RepositoryLoader[uuid.UUID, list[Tag]]):
-    async def fetch(
-        self, session: AsyncSession, scope: Scope, keys: list[uuid.UUID]
-    ) -> list[list[Tag]]:
-        found = await TagRepository(session, scope).for_documents(keys)
-        return [found[k] for k in keys]
+class TagsByDocumentLoader(RelationLoader):
+    relation = TAGS_BY_DOCUMENT
 
 
-class AnnotationsByDocumentLoader(RepositoryLoader[uuid.UUID, list[Annotation]]):
-    async def fetch(
-        self, session: AsyncSession, scope: Scope, keys: list[uuid.UUID]
-    ) -> list[list[Annotation]]:
-        found = await AnnotationRepository(session, scope).for_documents(keys)
-        return [found[k] for k in keys]
+class AnnotationsByDocumentLoader(RelationLoader):
+    relation = ANNOTATIONS_BY_DOCUMENT
 
 
 class DocumentCountByCollectionLoader(CountPerLoader):
@@ -74,9 +59,7 @@ class DocumentsByOwnerLoader(FirstPerLoader):
     counter = DocumentCountByOwnerLoader
 
 
-class DocumentCountByTagLoader(RepositoryLoader[uuid.UUID, int]):
+class DocumentCountByTagLoader(RelationLoader):
     """How many live documents the caller can see carry each tag, in one GROUP BY."""
 
-    async def fetch(self, session: AsyncSession, scope: Scope, keys: list[uuid.UUID]) -> list[int]:
-        found = await DocumentRepository(session, scope).count_per_tag(keys)
-        return [found[k] for k in keys]
+    relation = DOCUMENT_COUNT_BY_TAG

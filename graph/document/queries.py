@@ -7,25 +7,23 @@ from typing import Annotated
 import strawberry
 
 from graph.core.arguments import FILTER, ORDER, After, Before, First, IncludeDeleted, Last
-from graph.core.errors import Forbidden
-from graph.core.pagination import Connection, order_of, paginate
+from graph.core.pagination import Connection, RootList, ordered_by
 from graph.core.permissions import IsAuthenticated
 from graph.document.inputs import DocumentFilter, DocumentOrder
 from graph.document.types import Document, Tag
 from persistence.document.repository import DocumentRepository, TagRepository
 from persistence.pagination import Order
 
-
-def admin_only_deleted(info: strawberry.Info, include_deleted: bool) -> bool:
-    if include_deleted and not info.context.viewer.is_admin:
-        raise Forbidden("only admins may list deleted rows")
-    return include_deleted
+DOCUMENTS = RootList(DocumentRepository, ordered_by("created_at"))
+TAGS = RootList(TagRepository, lambda args: Order("name"), filter=lambda args: None)
 
 
 @strawberry.type
 class DocumentQueries:
     @strawberry.field(
-        description="Documents the caller may see.", permission_classes=[IsAuthenticated]
+        description="Documents the caller may see.",
+        permission_classes=[IsAuthenticated],
+        metadata=DOCUMENTS.metadata,
     )
     async def documents(
         self,
@@ -38,20 +36,23 @@ class DocumentQueries:
         order_by: Annotated[DocumentOrder | None, ORDER] = None,
         include_deleted: IncludeDeleted = False,
     ) -> Connection[Document]:
-        return await paginate(
+        return await DOCUMENTS.resolve(
             info,
-            DocumentRepository,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-            order=order_of(order_by),
-            filter=filter.to_domain() if filter else None,
-            include_deleted=admin_only_deleted(info, include_deleted),
+            {
+                "first": first,
+                "after": after,
+                "last": last,
+                "before": before,
+                "filter": filter,
+                "order_by": order_by,
+                "include_deleted": include_deleted,
+            },
         )
 
     @strawberry.field(
-        description="The organization's tags, by name.", permission_classes=[IsAuthenticated]
+        description="The organization's tags, by name.",
+        permission_classes=[IsAuthenticated],
+        metadata=TAGS.metadata,
     )
     async def tags(
         self,
@@ -61,12 +62,7 @@ class DocumentQueries:
         last: Last = None,
         before: Before = None,
     ) -> Connection[Tag]:
-        return await paginate(
+        return await TAGS.resolve(
             info,
-            TagRepository,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-            order=Order("name"),
+            {"first": first, "after": after, "last": last, "before": before},
         )

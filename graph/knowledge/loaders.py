@@ -6,51 +6,39 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from graph.core.loaders import RepositoryLoader
-from persistence.knowledge.models import KnowledgeEdge, KnowledgeNode
-from persistence.knowledge.repository import KnowledgeEdgeRepository, KnowledgeNodeRepository
+from graph.core.loaders import RelationLoader, RepositoryLoader
+from persistence.knowledge.repository import (
+    EDGE_BY_ID,
+    INCOMING_EDGES,
+    NODE_BY_ID,
+    NODES_BY_DOCUMENT,
+    OUTGOING_EDGES,
+    KnowledgeEdgeRepository,
+)
 from persistence.knowledge.traversal import Direction
 from persistence.scope import Scope
 
 
-class KnowledgeNodeByIdLoader(RepositoryLoader[uuid.UUID, KnowledgeNode | None]):
-    async def fetch(
-        self, session: AsyncSession, scope: Scope, keys: list[uuid.UUID]
-    ) -> list[KnowledgeNode | None]:
-        return await KnowledgeNodeRepository(session, scope).get_many(keys)
+class KnowledgeNodeByIdLoader(RelationLoader):
+    relation = NODE_BY_ID
 
 
-class KnowledgeEdgeByIdLoader(RepositoryLoader[uuid.UUID, KnowledgeEdge | None]):
-    async def fetch(
-        self, session: AsyncSession, scope: Scope, keys: list[uuid.UUID]
-    ) -> list[KnowledgeEdge | None]:
-        return await KnowledgeEdgeRepository(session, scope).get_many(keys)
+class KnowledgeEdgeByIdLoader(RelationLoader):
+    relation = EDGE_BY_ID
 
 
-class OutgoingEdgesByNodeLoader(RepositoryLoader[uuid.UUID, list[KnowledgeEdge]]):
-    async def fetch(
-        self, session: AsyncSession, scope: Scope, keys: list[uuid.UUID]
-    ) -> list[list[KnowledgeEdge]]:
-        found = await KnowledgeEdgeRepository(session, scope).touching(keys, outgoing=True)
-        return [found[k] for k in keys]
+class OutgoingEdgesByNodeLoader(RelationLoader):
+    relation = OUTGOING_EDGES
 
 
-class IncomingEdgesByNodeLoader(RepositoryLoader[uuid.UUID, list[KnowledgeEdge]]):
-    async def fetch(
-        self, session: AsyncSession, scope: Scope, keys: list[uuid.UUID]
-    ) -> list[list[KnowledgeEdge]]:
-        found = await KnowledgeEdgeRepository(session, scope).touching(keys, outgoing=False)
-        return [found[k] for k in keys]
+class IncomingEdgesByNodeLoader(RelationLoader):
+    relation = INCOMING_EDGES
 
 
-class KnowledgeNodesByDocumentLoader(RepositoryLoader[uuid.UUID, list[KnowledgeNode]]):
+class KnowledgeNodesByDocumentLoader(RelationLoader):
     """Each document's nodes (taken from it), for many documents in one statement."""
 
-    async def fetch(
-        self, session: AsyncSession, scope: Scope, keys: list[uuid.UUID]
-    ) -> list[list[KnowledgeNode]]:
-        found = await KnowledgeNodeRepository(session, scope).for_documents(keys)
-        return [found[k] for k in keys]
+    relation = NODES_BY_DOCUMENT
 
 
 class DegreeByNodeLoader(RepositoryLoader[tuple[uuid.UUID, Direction], int]):

@@ -7,9 +7,8 @@ from typing import Annotated
 import strawberry
 
 from graph.core.arguments import FILTER, ORDER, After, Before, First, IncludeDeleted, Last
-from graph.core.pagination import Connection, order_of, paginate
+from graph.core.pagination import Connection, RootList, ordered_by
 from graph.core.permissions import IsAuthenticated
-from graph.document.queries import admin_only_deleted
 from graph.knowledge.inputs import (
     KnowledgeEdgeFilter,
     KnowledgeEdgeOrder,
@@ -19,11 +18,16 @@ from graph.knowledge.inputs import (
 from graph.knowledge.types import KnowledgeEdge, KnowledgeNode
 from persistence.knowledge.repository import KnowledgeEdgeRepository, KnowledgeNodeRepository
 
+NODES = RootList(KnowledgeNodeRepository, ordered_by("created_at"))
+EDGES = RootList(KnowledgeEdgeRepository, ordered_by("created_at"))
+
 
 @strawberry.type
 class KnowledgeQueries:
     @strawberry.field(
-        description="Nodes of the knowledge graph.", permission_classes=[IsAuthenticated]
+        description="Nodes of the knowledge graph.",
+        permission_classes=[IsAuthenticated],
+        metadata=NODES.metadata,
     )
     async def knowledge_nodes(
         self,
@@ -36,20 +40,23 @@ class KnowledgeQueries:
         order_by: Annotated[KnowledgeNodeOrder | None, ORDER] = None,
         include_deleted: IncludeDeleted = False,
     ) -> Connection[KnowledgeNode]:
-        return await paginate(
+        return await NODES.resolve(
             info,
-            KnowledgeNodeRepository,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-            order=order_of(order_by),
-            filter=filter.to_domain() if filter else None,
-            include_deleted=admin_only_deleted(info, include_deleted),
+            {
+                "first": first,
+                "after": after,
+                "last": last,
+                "before": before,
+                "filter": filter,
+                "order_by": order_by,
+                "include_deleted": include_deleted,
+            },
         )
 
     @strawberry.field(
-        description="Edges of the knowledge graph.", permission_classes=[IsAuthenticated]
+        description="Edges of the knowledge graph.",
+        permission_classes=[IsAuthenticated],
+        metadata=EDGES.metadata,
     )
     async def knowledge_edges(
         self,
@@ -62,14 +69,15 @@ class KnowledgeQueries:
         order_by: Annotated[KnowledgeEdgeOrder | None, ORDER] = None,
         include_deleted: IncludeDeleted = False,
     ) -> Connection[KnowledgeEdge]:
-        return await paginate(
+        return await EDGES.resolve(
             info,
-            KnowledgeEdgeRepository,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-            order=order_of(order_by),
-            filter=filter.to_domain() if filter else None,
-            include_deleted=admin_only_deleted(info, include_deleted),
+            {
+                "first": first,
+                "after": after,
+                "last": last,
+                "before": before,
+                "filter": filter,
+                "order_by": order_by,
+                "include_deleted": include_deleted,
+            },
         )

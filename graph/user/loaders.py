@@ -6,37 +6,25 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from graph.core.loaders import RepositoryLoader
+from graph.core.loaders import RelationLoader, RepositoryLoader
 from persistence.scope import Scope
 from persistence.user.credentials import ApiKeyRepository
-from persistence.user.models import ApiKey, Organization, Role, User
-from persistence.user.repository import OrganizationRepository, UserRepository
+from persistence.user.models import ApiKey
+from persistence.user.repository import OWN_ORGANIZATION, ROLES_BY_USER, USER_BY_ID
 
 
-class UserByIdLoader(RepositoryLoader[uuid.UUID, User | None]):
-    async def fetch(
-        self, session: AsyncSession, scope: Scope, keys: list[uuid.UUID]
-    ) -> list[User | None]:
-        return await UserRepository(session, scope).get_many(keys)
+class UserByIdLoader(RelationLoader):
+    relation = USER_BY_ID
 
 
-class RolesByUserIdLoader(RepositoryLoader[uuid.UUID, list[Role]]):
-    async def fetch(
-        self, session: AsyncSession, scope: Scope, keys: list[uuid.UUID]
-    ) -> list[list[Role]]:
-        roles = await UserRepository(session, scope).roles_of(keys)
-        return [roles[k] for k in keys]
+class RolesByUserIdLoader(RelationLoader):
+    relation = ROLES_BY_USER
 
 
-class OrganizationByIdLoader(RepositoryLoader[uuid.UUID, Organization | None]):
-    """Callers only ever see their own organization, so a batch needs one row at most."""
+class OrganizationByIdLoader(RelationLoader):
+    """Callers only ever see their own organization."""
 
-    async def fetch(
-        self, session: AsyncSession, scope: Scope, keys: list[uuid.UUID]
-    ) -> list[Organization | None]:
-        own = scope.organization_id
-        row = await OrganizationRepository(session).find(own) if own in keys else None
-        return [row if k == own else None for k in keys]
+    relation = OWN_ORGANIZATION
 
 
 class ApiKeyByIdLoader(RepositoryLoader[uuid.UUID, ApiKey | None]):

@@ -7,14 +7,15 @@ from typing import Annotated
 import strawberry
 
 from graph.core.arguments import FILTER, ORDER, After, Before, First, IncludeDeleted, Last
-from graph.core.pagination import Connection, order_of, paginate
+from graph.core.pagination import Connection, RootList, ordered_by, paginate
 from graph.core.permissions import IsAuthenticated
-from graph.document.queries import admin_only_deleted
 from graph.user.inputs import UserFilter, UserOrder
 from graph.user.types import ApiKey, User
 from persistence.pagination import Order
 from persistence.user.credentials import ApiKeyRepository
 from persistence.user.repository import UserRepository
+
+USERS = RootList(UserRepository, ordered_by("username"))
 
 
 @strawberry.type
@@ -23,7 +24,11 @@ class UserQueries:
     def viewer(self, info: strawberry.Info) -> User | None:
         return info.context.viewer.user
 
-    @strawberry.field(description="The organization's users.", permission_classes=[IsAuthenticated])
+    @strawberry.field(
+        description="The organization's users.",
+        permission_classes=[IsAuthenticated],
+        metadata=USERS.metadata,
+    )
     async def users(
         self,
         info: strawberry.Info,
@@ -35,16 +40,17 @@ class UserQueries:
         order_by: Annotated[UserOrder | None, ORDER] = None,
         include_deleted: IncludeDeleted = False,
     ) -> Connection[User]:
-        return await paginate(
+        return await USERS.resolve(
             info,
-            UserRepository,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-            order=order_of(order_by, default="username"),
-            filter=filter.to_domain() if filter else None,
-            include_deleted=admin_only_deleted(info, include_deleted),
+            {
+                "first": first,
+                "after": after,
+                "last": last,
+                "before": before,
+                "filter": filter,
+                "order_by": order_by,
+                "include_deleted": include_deleted,
+            },
         )
 
     @strawberry.field(

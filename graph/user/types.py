@@ -9,11 +9,10 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry import relay
 
-from graph.core.arguments import NestedFirst
 from graph.core.enums import Role
 from graph.core.loaders import related
 from graph.core.nodes import LoadedNode
-from graph.core.pagination import Connection, nested
+from graph.core.pagination import Connection, nested_connection
 from graph.core.permissions import IsSelfOrAdmin
 from graph.core.types import RowType
 from graph.document.loaders import DocumentsByOwnerLoader
@@ -66,11 +65,9 @@ class User(RowType, LoadedNode):
         OrganizationByIdLoader, key="organization_id", description="The user's organization."
     )
 
-    @strawberry.field(description="Documents this user owns that the caller may see.")
-    async def documents(
-        self, info: strawberry.Info, first: NestedFirst = 20
-    ) -> Connection[DocumentRef]:
-        return await nested(info, DocumentsByOwnerLoader, self.id, first)
+    documents: Connection[DocumentRef] = nested_connection(
+        DocumentsByOwnerLoader, description="Documents this user owns that the caller may see."
+    )
 
 
 @strawberry.enum(description="What an API key may do.")

@@ -13,7 +13,8 @@ from sqlalchemy import any_, func, literal, select, update
 from persistence.collection.models import Collection
 from persistence.errors import ValidationError
 from persistence.locks import lock_organization
-from persistence.repository import PrivateToOwner, Repository, uuid_array
+from persistence.relation import Rows
+from persistence.repository import PrivateToOwner, Repository, contains_text, uuid_array
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ class CollectionRepository(PrivateToOwner, Repository[Collection]):
         if filter.roots_only:
             clauses.append(Collection.parent_id.is_(None))
         if filter.search:
-            clauses.append(func.lower(Collection.name).like(f"%{filter.search.lower()}%"))
+            clauses.append(contains_text(Collection.name, filter.search))
         return clauses
 
     def _lineage(self, starts: Sequence[uuid.UUID]) -> Any:
@@ -211,3 +212,6 @@ class CollectionRepository(PrivateToOwner, Repository[Collection]):
         if stamp is not None:
             await self._stamp_tree(id, where=stamp, to=None)
         return root
+
+
+COLLECTION_BY_ID = Rows(CollectionRepository)

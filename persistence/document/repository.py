@@ -14,7 +14,8 @@ from persistence.collection.models import Visibility
 from persistence.document.models import Annotation, Document, DocumentStatus, DocumentTag, Tag
 from persistence.errors import ValidationError
 from persistence.ids import new_id
-from persistence.repository import PrivateToOwner, Repository, uuid_array
+from persistence.relation import Count, Rows, Through
+from persistence.repository import PrivateToOwner, Repository, contains_text, uuid_array
 
 
 @dataclass(frozen=True)
@@ -58,24 +59,13 @@ class DocumentRepository(PrivateToOwner, Repository[Document]):
                 )
             )
         if filter.search:
-            clauses.append(func.lower(Document.title).like(f"%{filter.search.lower()}%"))
+            clauses.append(contains_text(Document.title, filter.search))
         return clauses
 
     async def count_per_tag(self, tag_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, int]:
         """How many live documents the caller can see carry each tag, in one statement."""
-        stmt = (
-            self.select()
-            .join(
-                DocumentTag,
-                (DocumentTag.organization_id == Document.organization_id)
-                & (DocumentTag.document_id == Document.id),
-            )
-            .where(DocumentTag.tag_id == any_(uuid_array("tag_ids", tag_ids)))
-            .with_only_columns(DocumentTag.tag_id, func.count(), maintain_column_froms=True)
-            .group_by(DocumentTag.tag_id)
-        )
-        found = {tag_id: n for tag_id, n in await self.session.execute(stmt)}
-        return {k: found.get(k, 0) for k in tag_ids}
+        counts = await DOCUMENT_COUNT_BY_TAG.fetch(self.session, self.scope, tag_ids)
+        return dict(zip(tag_ids, counts, strict=True))
 
 
 class TagRepository(Repository[Tag]):
@@ -139,23 +129,8 @@ class TagRepository(Repository[Tag]):
 
     async def for_documents(self, document_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[Tag]]:
         """Each document's tags by name, for many documents in one statement."""
-        stmt = (
-            select(DocumentTag.document_id, Tag)
-            .join(
-                Tag,
-                (Tag.organization_id == DocumentTag.organization_id)
-                & (Tag.id == DocumentTag.tag_id),
-            )
-            .where(
-                DocumentTag.organization_id == self.scope.organization_id,
-                DocumentTag.document_id == any_(uuid_array("ids", document_ids)),
-            )
-            .order_by(Tag.name)
-        )
-        found: dict[uuid.UUID, list[Tag]] = {i: [] for i in document_ids}
-        for document_id, tag in await self.session.execute(stmt):
-            found[document_id].append(tag)
-        return found
+        found = await TAGS_BY_DOCUMENT.fetch(self.session, self.scope, document_ids)
+        return dict(zip(document_ids, found, strict=True))
 
 
 class AnnotationRepository(Repository[Annotation]):
@@ -175,12 +150,19 @@ class AnnotationRepository(Repository[Annotation]):
         self, document_ids: Sequence[uuid.UUID]
     ) -> dict[uuid.UUID, list[Annotation]]:
         """Each document's annotations in text order, for many documents in one statement."""
-        stmt = (
-            self.select()
-            .where(Annotation.document_id == any_(uuid_array("ids", document_ids)))
-            .order_by(Annotation.start_offset, Annotation.id)
-        )
-        found: dict[uuid.UUID, list[Annotation]] = {i: [] for i in document_ids}
-        for annotation in (await self.session.scalars(stmt)).all():
-            found[annotation.document_id].append(annotation)
-        return found
+        found = await ANNOTATIONS_BY_DOCUMENT.fetch(self.session, self.scope, document_ids)
+        return dict(zip(document_ids, found, strict=True))
+
+
+DOCUMENT_BY_ID = Rows(DocumentRepository)
+TAG_BY_ID = Rows(TagRepository)
+ANNOTATION_BY_ID = Rows(AnnotationRepository)
+TAGS_BY_DOCUMENT = Rows(
+    TagRepository, many=True, order=("name",), through=Through(DocumentTag, "document_id", "tag_id")
+)
+ANNOTATIONS_BY_DOCUMENT = Rows(
+    AnnotationRepository, key="document_id", many=True, order=("start_offset", "id")
+)
+DOCUMENT_COUNT_BY_TAG = Count(
+    Rows(DocumentRepository, through=Through(DocumentTag, "tag_id", "document_id"))
+)

@@ -13,7 +13,8 @@ from sqlalchemy.orm import aliased
 
 from persistence.errors import ValidationError
 from persistence.knowledge.models import EMBEDDING_DIMENSIONS, KnowledgeEdge, KnowledgeNode
-from persistence.repository import Repository, uuid_array
+from persistence.relation import Rows
+from persistence.repository import Repository, contains_text, uuid_array
 
 # pgvector stores float4: a finite float beyond this overflows on the server.
 FLOAT4_MAX = 3.4028234663852886e38
@@ -71,7 +72,7 @@ class KnowledgeNodeRepository(Repository[KnowledgeNode]):
         if filter.source_document_id is not None:
             clauses.append(KnowledgeNode.source_document_id == filter.source_document_id)
         if filter.search:
-            clauses.append(func.lower(KnowledgeNode.label).like(f"%{filter.search.lower()}%"))
+            clauses.append(contains_text(KnowledgeNode.label, filter.search))
         return clauses
 
     def _new_row(self, values: dict[str, Any]) -> dict[str, Any]:
@@ -98,15 +99,8 @@ class KnowledgeNodeRepository(Repository[KnowledgeNode]):
         self, document_ids: Sequence[uuid.UUID]
     ) -> dict[uuid.UUID, list[KnowledgeNode]]:
         """Each document's live nodes by label, for many documents in one statement."""
-        stmt = (
-            self.select()
-            .where(KnowledgeNode.source_document_id == any_(uuid_array("ids", document_ids)))
-            .order_by(KnowledgeNode.label, KnowledgeNode.id)
-        )
-        found: dict[uuid.UUID, list[KnowledgeNode]] = {i: [] for i in document_ids}
-        for node in (await self.session.scalars(stmt)).all():
-            found[node.source_document_id].append(node)  # type: ignore[index]
-        return found
+        found = await NODES_BY_DOCUMENT.fetch(self.session, self.scope, document_ids)
+        return dict(zip(document_ids, found, strict=True))
 
 
 @dataclass(frozen=True)
@@ -156,16 +150,9 @@ class KnowledgeEdgeRepository(Repository[KnowledgeEdge]):
         self, node_ids: Sequence[uuid.UUID], *, outgoing: bool
     ) -> dict[uuid.UUID, list[KnowledgeEdge]]:
         """Live edges leaving (or entering) each node, for many nodes in one statement."""
-        end = KnowledgeEdge.source_id if outgoing else KnowledgeEdge.target_id
-        stmt = (
-            self.select()
-            .where(end == any_(uuid_array("ids", node_ids)))
-            .order_by(KnowledgeEdge.weight.desc(), KnowledgeEdge.id)
-        )
-        found: dict[uuid.UUID, list[KnowledgeEdge]] = {i: [] for i in node_ids}
-        for edge in (await self.session.scalars(stmt)).all():
-            found[edge.source_id if outgoing else edge.target_id].append(edge)
-        return found
+        relation = OUTGOING_EDGES if outgoing else INCOMING_EDGES
+        found = await relation.fetch(self.session, self.scope, node_ids)
+        return dict(zip(node_ids, found, strict=True))
 
     async def degrees(self, node_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Degree]:
         """Live edges leaving and entering each node, for many nodes in one statement."""
@@ -188,3 +175,12 @@ class KnowledgeEdgeRepository(Repository[KnowledgeEdge]):
         ).group_by(ends.c.node_id)
         found = {node: Degree(out, in_) for node, out, in_ in await self.session.execute(stmt)}
         return {i: found.get(i, Degree()) for i in node_ids}
+
+
+NODE_BY_ID = Rows(KnowledgeNodeRepository)
+EDGE_BY_ID = Rows(KnowledgeEdgeRepository)
+NODES_BY_DOCUMENT = Rows(
+    KnowledgeNodeRepository, key="source_document_id", many=True, order=("label", "id")
+)
+OUTGOING_EDGES = Rows(KnowledgeEdgeRepository, key="source_id", many=True, order=("-weight", "id"))
+INCOMING_EDGES = Rows(KnowledgeEdgeRepository, key="target_id", many=True, order=("-weight", "id"))

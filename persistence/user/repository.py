@@ -7,13 +7,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import TextClause, any_, delete, func, insert, or_, select, text, update
+from sqlalchemy import TextClause, delete, func, insert, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from persistence.errors import NotFound, ValidationError
 from persistence.ids import new_id
 from persistence.locks import lock_organization
-from persistence.repository import Repository, execute_write, uuid_array
+from persistence.relation import OwnOrganization, Rows, Values
+from persistence.repository import Repository, contains_text, execute_write
 from persistence.user.models import Organization, Role, User, UserRole
 
 
@@ -36,11 +37,10 @@ class UserRepository(Repository[User]):
     def filters(self, filter: UserFilter) -> list[Any]:
         clauses: list[Any] = []
         if filter.search:
-            pattern = f"%{filter.search.lower()}%"
             clauses.append(
                 or_(
-                    func.lower(User.username).like(pattern),
-                    func.lower(User.full_name).like(pattern),
+                    contains_text(User.username, filter.search),
+                    contains_text(User.full_name, filter.search),
                 )
             )
         if filter.is_active is not None:
@@ -66,18 +66,8 @@ class UserRepository(Repository[User]):
 
     async def roles_of(self, user_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[Role]]:
         """Each user's roles, for many users in one statement."""
-        stmt = (
-            select(UserRole.user_id, UserRole.role)
-            .where(
-                UserRole.organization_id == self.scope.organization_id,
-                UserRole.user_id == any_(uuid_array("ids", user_ids)),
-            )
-            .order_by(UserRole.role)
-        )
-        found: dict[uuid.UUID, list[Role]] = {i: [] for i in user_ids}
-        for user_id, role in await self.session.execute(stmt):
-            found[user_id].append(role)
-        return found
+        found = await ROLES_BY_USER.fetch(self.session, self.scope, user_ids)
+        return dict(zip(user_ids, found, strict=True))
 
     async def lock(self, user_id: uuid.UUID) -> User:
         """The live user, its row locked until the transaction ends; else NotFound.
@@ -200,3 +190,8 @@ class OrganizationRepository:
     async def _one_of(self, rows: TextClause) -> Organization | None:
         stmt = select(Organization).from_statement(rows)
         return (await self.session.scalars(stmt)).first()
+
+
+USER_BY_ID = Rows(UserRepository)
+ROLES_BY_USER = Values(UserRole, key="user_id", value="role")
+OWN_ORGANIZATION = OwnOrganization(Organization)

@@ -1,0 +1,231 @@
+"""The walk: a validated query operation, read against the Strawberry declarations, becomes
+one SQLAlchemy Core statement whose single value is the response's `data` as JSON text.
+
+Only declarations are read: plain fields are the model's columns, `related` fields name
+their loader's relation (`persistence.relation`), connections name their `RootList` or
+`FirstPerLoader`. Anything else raises `Uncompilable`, and the operation runs on the
+reference executor.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from graphql import (
+    FieldNode,
+    GraphQLField,
+    GraphQLObjectType,
+    OperationDefinitionNode,
+    get_named_type,
+    is_list_type,
+    is_non_null_type,
+)
+from sqlalchemy import Text, bindparam, cast, func, literal_column, select
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.orm import ColumnProperty
+from sqlalchemy.sql.elements import ColumnElement
+
+from graph.compiler import sqljson
+from graph.compiler.arguments import Env, Params, Uncompilable
+from graph.compiler.selection import Collector
+from graph.core.loaders import RELATED
+from graph.core.pagination import LIST, NESTED
+from graph.core.permissions import IsAdmin, IsAuthenticated, IsSelfOrAdmin
+from persistence.relation import PARENT, Count, RowSource, Values
+from persistence.scope import Scope
+
+ORGANIZATION = bindparam("scope_organization", type_=UUID(as_uuid=True))
+USER = bindparam("scope_user", type_=UUID(as_uuid=True))
+
+SENTINEL = '"\\ue000khub:reference"'
+"""Written where the reference would answer with an error (a null in a non-null field,
+a field the caller may not read): the result is then discarded for the reference's."""
+SENTINEL_SQL = literal_column("'" + SENTINEL + "'::json")
+
+MAX_PAIRS = 50  # json_build_object takes at most 100 arguments
+
+
+def json_object(pairs: list[tuple[str, ColumnElement[Any]]]) -> ColumnElement[Any]:
+    if len(pairs) > MAX_PAIRS:
+        raise Uncompilable(f"more than {MAX_PAIRS} fields in one selection")
+    arguments: list[Any] = []
+    for key, value in pairs:
+        arguments += [sqljson.constant(key), value]
+    return func.json_build_object(*arguments)
+
+
+def strawberry_field(field: GraphQLField) -> Any:
+    return field.extensions.get("strawberry-definition")
+
+
+def column_of(model: Any, attribute: str) -> str:
+    """The column key behind a model attribute, or Uncompilable for anything else."""
+    prop = sa_inspect(model).attrs.get(attribute)
+    if not isinstance(prop, ColumnProperty) or len(prop.columns) != 1:
+        raise Uncompilable(f"{model.__name__}.{attribute} is not a column")
+    return prop.columns[0].key  # type: ignore[no-any-return]
+
+
+class Compiler:
+    """Builds the statement of one operation for one kind of viewer (its roles)."""
+
+    def __init__(self, schema: Any, collector: Collector, env: Env, *, is_admin: bool) -> None:
+        self.schema = schema
+        self.graphql = schema._schema
+        self.collector = collector
+        self.env = env
+        self.is_admin = is_admin
+        self.scope = Scope(organization_id=ORGANIZATION, user_id=USER, is_admin=is_admin)  # type: ignore[arg-type]
+        self.params = Params()
+        self.uses_sentinel = False
+
+    # -- the operation ---------------------------------------------------------------------
+
+    def operation(self, operation: OperationDefinitionNode) -> Any:
+        root = self.graphql.query_type
+        pairs = []
+        for key, nodes in self.collector.fields(root, [operation.selection_set]).items():
+            pairs.append((key, self.root_field(root, key, nodes)))
+        return select(cast(json_object(pairs), Text))
+
+    def root_field(self, root: GraphQLObjectType, key: str, nodes: list[FieldNode]) -> Any:
+        from graph.compiler.connections import root_connection
+
+        name = nodes[0].name.value
+        if name == "__typename":
+            return sqljson.constant(root.name)
+        field = root.fields.get(name)
+        definition = strawberry_field(field) if field else None
+        if definition is None:
+            raise Uncompilable(f"Query.{name}")
+        self.check_permissions(definition, root.name)
+        if name == "viewer":
+            return self.viewer(field, nodes)  # type: ignore[arg-type]
+        if LIST in definition.metadata:
+            return root_connection(self, field, nodes, definition.metadata[LIST])
+        raise Uncompilable(f"Query.{name} has no declaration the compiler reads")
+
+    def viewer(self, field: GraphQLField, nodes: list[FieldNode]) -> Any:
+        from persistence.user.repository import UserRepository
+
+        user_type = get_named_type(field.type)
+        rows = UserRepository(None, self.scope).select().subquery()  # type: ignore[arg-type]
+        value = self.object(user_type, rows, nodes, is_viewer=True)
+        return select(value).where(rows.c.id == USER).scalar_subquery()
+
+    def check_permissions(self, definition: Any, type_name: str) -> None:
+        for permission in definition.permission_classes:
+            if permission is IsAuthenticated or permission is IsSelfOrAdmin:
+                continue  # callers are authenticated; IsSelfOrAdmin is compiled per row
+            if permission is IsAdmin and self.is_admin:
+                continue
+            raise Uncompilable(f"{type_name}.{definition.name}: {permission.__name__}")
+
+    # -- objects and their fields ----------------------------------------------------------
+
+    def object(
+        self,
+        object_type: Any,
+        rows: Any,
+        nodes: list[FieldNode],
+        *,
+        is_viewer: bool = False,
+    ) -> ColumnElement[Any]:
+        """`json_build_object` of the fields `nodes` select on each row of `rows`."""
+        if not isinstance(object_type, GraphQLObjectType):
+            raise Uncompilable(f"{object_type} is abstract")
+        selections = [n.selection_set for n in nodes if n.selection_set is not None]
+        pairs = []
+        for key, field_nodes in self.collector.fields(object_type, selections).items():
+            value = self.field(object_type, rows, field_nodes, is_viewer=is_viewer)
+            pairs.append((key, value))
+        return json_object(pairs)
+
+    def field(
+        self, object_type: GraphQLObjectType, rows: Any, nodes: list[FieldNode], *, is_viewer: bool
+    ) -> ColumnElement[Any]:
+        name = nodes[0].name.value
+        if name == "__typename":
+            return sqljson.constant(object_type.name)
+        field = object_type.fields[name]
+        definition = strawberry_field(field)
+        origin = object_type.extensions["strawberry-definition"].origin
+        model = getattr(origin, "model", None)
+        if definition is None or model is None:
+            raise Uncompilable(f"{object_type.name}.{name}")
+        self.check_permissions(definition, object_type.name)
+        metadata = definition.metadata
+        if RELATED in metadata:
+            related = metadata[RELATED]
+            parent = rows.c[column_of(model, related.key)]
+            return self.relation(field, related.loader, rows, parent, nodes)
+        if NESTED in metadata:
+            from graph.compiler.connections import nested_connection
+
+            return nested_connection(self, field, nodes, metadata[NESTED], rows)
+        if name == "id" and any(i.name == "Node" for i in object_type.interfaces):
+            return sqljson.global_id(object_type.name, rows.c.id)
+        if definition.base_resolver is not None:
+            raise Uncompilable(f"{object_type.name}.{name} has a Python resolver")
+        value = self.column(field, rows.c[column_of(model, definition.python_name)])
+        if IsSelfOrAdmin in definition.permission_classes and not (self.is_admin or is_viewer):
+            self.uses_sentinel = True
+            return func.coalesce(
+                sqljson.case_when(rows.c.id == USER, func.to_json(value)), SENTINEL_SQL
+            )
+        return value
+
+    def column(self, field: GraphQLField, column: Any) -> ColumnElement[Any]:
+        kind = get_named_type(field.type).name
+        if kind == "DateTime":
+            return sqljson.iso_datetime(column)
+        if kind == "Float":
+            return sqljson.float_json(column)
+        return column  # type: ignore[no-any-return]
+
+    def relation(
+        self,
+        field: GraphQLField,
+        loader: Any,
+        parent_rows: Any,
+        parent: Any,
+        nodes: list[FieldNode],
+    ) -> ColumnElement[Any]:
+        """A `related` field: a subquery correlated to the parent row (explicitly: it may sit
+        several levels below the parent's FROM)."""
+        relation = getattr(loader, "relation", None)
+        if isinstance(relation, Values):
+            rows = relation.rows(self.scope)
+            value = rows.c[relation.value]
+            stmt = select(sqljson.json_list(value, value.asc())).where(rows.c[PARENT] == parent)
+            return stmt.correlate(parent_rows).scalar_subquery()
+        if isinstance(relation, Count):
+            rows = relation.rows.rows(None, self.scope)
+            stmt = select(func.count()).select_from(rows).where(rows.c[PARENT] == parent)
+            return stmt.correlate(parent_rows).scalar_subquery()
+        if not isinstance(relation, RowSource):
+            raise Uncompilable(f"{loader.__name__} declares no relation")
+        rows = relation.rows(None, self.scope)
+        item = self.object(get_named_type(field.type), rows, nodes)
+        if relation.many:
+            if not is_list_type(getattr(field.type, "of_type", field.type)):
+                raise Uncompilable(f"{loader.__name__} is many-valued")
+            stmt = select(sqljson.json_list(item, *relation.order_by(rows)))
+            stmt = stmt.where(rows.c[PARENT] == parent)
+            return stmt.correlate(parent_rows).scalar_subquery()
+        stmt = select(item).where(rows.c[PARENT] == parent)
+        value = stmt.correlate(parent_rows).scalar_subquery()
+        if is_non_null_type(field.type):
+            # the reference answers a missing row of a non-null field with an error
+            self.uses_sentinel = True
+            return func.coalesce(value, SENTINEL_SQL)
+        return value
+
+
+def python_type(column: Any) -> type:
+    try:
+        return column.type.python_type  # type: ignore[no-any-return]
+    except NotImplementedError:
+        return uuid.UUID

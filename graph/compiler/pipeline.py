@@ -1,0 +1,142 @@
+"""The hook in front of the Strawberry executor: answer a query with its compiled plan.
+
+A request is answered here only when every step succeeds: a JSON POST or a GET with a
+query, one valid query operation, an authenticated caller, a plan for the caller's roles
+and the variables' shapes, values that meet the plan's preconditions, and a result without
+a place where the reference would report an error. Otherwise the reference executor answers
+the whole operation (and this logs why, in development). Either way the response says which
+path produced it in `X-Khub-Execution`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from graph.compiler.arguments import Env, Fallback
+from graph.compiler.document import Documents, Operation
+from graph.compiler.plan import Plan, coerce, plan_for
+
+log = logging.getLogger("khub.compiler")
+
+EXECUTION = "X-Khub-Execution"
+GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
+
+
+class CompiledReads:
+    """Plans per document and viewer kind, and the request handling around them."""
+
+    def __init__(self, schema: Any, settings: Any) -> None:
+        self.schema = schema
+        self.settings = settings
+        self.documents = Documents(schema, max_tokens=settings.max_tokens)
+
+    async def answer(self, request: Request, view: Any) -> Response | None:
+        """The compiled response, or None to let the reference executor answer."""
+        reason = await self._answer(request, view)
+        if isinstance(reason, Response):
+            return reason
+        if not self.settings.production:
+            log.debug("reference executor: %s", reason)
+        return None
+
+    async def _answer(self, request: Request, view: Any) -> Response | str:
+        given = await _request_data(request)
+        if isinstance(given, str):
+            return given
+        query, variables, operation_name = given
+        operation = self.documents.get(query, operation_name)
+        if isinstance(operation, str):
+            return operation
+        context = await view.get_context(request, Response())
+        try:
+            return await self._run(context, operation, variables)
+        finally:
+            await context.operation.finish(commit=False)
+
+    async def _run(self, context: Any, operation: Operation, variables: dict[str, Any]) -> Any:
+        try:
+            await context.authenticate()
+        except Exception:  # the reference reports it, with its own logging
+            return "authentication failed"
+        viewer = context.viewer
+        if not viewer.is_authenticated:
+            return "an anonymous caller"
+        try:
+            env = Env(
+                coerce(self.schema, operation, variables),
+                organization_id=viewer.organization_id,
+                user_id=viewer.user_id,
+            )
+            key = (frozenset(viewer.roles), frozenset(viewer.scopes), operation.shape(variables))
+            dialect = context.db.engine.dialect
+            plan = plan_for(
+                self.schema, operation, env, key, is_admin=viewer.is_admin, dialect=dialect
+            )
+            if isinstance(plan, str):
+                return plan
+            values = plan.values(env)
+        except Fallback as reason:
+            return f"a precondition fails: {reason}"
+        text = await _execute(context, plan, values)
+        if text is None:
+            return "the statement failed"
+        if not plan.answered(text):
+            return "the reference would report an error"
+        return _response(context.request, text)
+
+
+async def _execute(context: Any, plan: Plan, values: tuple[Any, ...]) -> str | None:
+    try:
+        async with context.operation.session() as session:
+            connection = await session.connection()
+            result = await connection.exec_driver_sql(plan.sql, values)
+            return result.scalar()  # type: ignore[no-any-return]
+    except Exception:
+        log.debug("compiled statement failed", exc_info=True)
+        return None
+
+
+async def _request_data(request: Request) -> tuple[str, dict[str, Any], str | None] | str:
+    """query, variables and operation name of a plain GraphQL-over-HTTP request."""
+    if request.method == "GET":
+        if "text/html" in request.headers.get("accept", ""):
+            return "a GraphiQL page"
+        params = request.query_params
+        data: Any = dict(params)
+        try:
+            data["variables"] = json.loads(params["variables"]) if params.get("variables") else None
+        except ValueError:
+            return "variables are not JSON"
+    elif request.method == "POST":
+        if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
+            return "not a JSON body"
+        try:
+            data = json.loads(await request.body())
+        except ValueError:
+            return "the body is not JSON"
+    else:
+        return f"a {request.method} request"
+    if not isinstance(data, dict):
+        return "the body is not an object"
+    query, variables, name = data.get("query"), data.get("variables"), data.get("operationName")
+    if not isinstance(query, str) or not isinstance(name, str | None):
+        return "no query"
+    if variables is None:
+        variables = {}
+    if not isinstance(variables, dict):
+        return "variables are not an object"
+    return query, variables, name
+
+
+def _response(request: Request, text: str) -> Response:
+    body = b'{"data":' + text.encode() + b"}"
+    if GRAPHQL_RESPONSE_JSON in request.headers.get("accept", ""):
+        media_type = f"{GRAPHQL_RESPONSE_JSON}; charset=utf-8"
+    else:
+        media_type = "application/json"
+    return Response(body, media_type=media_type, headers={EXECUTION: "compiled"})

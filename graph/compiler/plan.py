@@ -1,0 +1,109 @@
+"""A compiled plan: SQL text made once, and how each request's values are bound to it."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from graphql.execution.values import get_variable_values
+
+from graph.compiler.arguments import Env, Fallback, Uncompilable
+from graph.compiler.compile import ORGANIZATION, SENTINEL, USER, Compiler
+from graph.compiler.document import Operation
+from graph.compiler.selection import Collector
+
+log = logging.getLogger("khub.compiler")
+
+MAX_PLANS_PER_OPERATION = 64
+
+
+@dataclass(frozen=True)
+class Bind:
+    name: str
+    getter: Any  # Callable[[Env], Any] | None
+    constant: Any
+    processor: Any  # Callable[[Any], Any] | None
+
+    def value(self, env: Env) -> Any:
+        value = self.constant if self.getter is None else self.getter(env)
+        return self.processor(value) if self.processor is not None and value is not None else value
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One statement's text and its positional parameters."""
+
+    sql: str
+    binds: tuple[Bind, ...]
+    uses_sentinel: bool
+
+    def values(self, env: Env) -> tuple[Any, ...]:
+        try:
+            return tuple(bind.value(env) for bind in self.binds)
+        except Fallback:
+            raise
+        except Exception as exc:
+            raise Fallback(str(exc)) from exc
+
+    def answered(self, text: str) -> bool:
+        """False when the data holds a place where the reference would report an error."""
+        return not (self.uses_sentinel and SENTINEL in text)
+
+
+def coerce(schema: Any, operation: Operation, raw: dict[str, Any]) -> Any:
+    """The variables as the executor coerces them; Fallback when they do not coerce."""
+    coerced = get_variable_values(
+        schema._schema, operation.operation.variable_definitions or (), raw, max_errors=1
+    )
+    if isinstance(coerced, list):
+        raise Fallback("the variables do not coerce")
+    return coerced
+
+
+def build(schema: Any, operation: Operation, env: Env, *, is_admin: bool, dialect: Any) -> Plan:
+    """Walk the operation and compile its statement to text, once."""
+    collector = Collector(schema._schema, operation.fragments, env.variables)
+    compiler = Compiler(schema, collector, env, is_admin=is_admin)
+    statement = compiler.operation(operation.operation)
+    compiled = statement.compile(dialect=dialect)
+    getters = dict(compiler.params.getters)
+    getters[ORGANIZATION.key] = lambda env: env.organization_id
+    getters[USER.key] = lambda env: env.user_id
+    binds = []
+    for name in compiled.positiontup or ():
+        bind = compiled.binds[name]
+        binds.append(
+            Bind(
+                name=name,
+                getter=getters.get(name),
+                constant=bind.effective_value,
+                processor=bind.type.bind_processor(dialect),
+            )
+        )
+    return Plan(
+        sql="/* khub:compiled */ " + compiled.string,
+        binds=tuple(binds),
+        uses_sentinel=compiler.uses_sentinel,
+    )
+
+
+def plan_for(
+    schema: Any, operation: Operation, env: Env, key: Any, *, is_admin: bool, dialect: Any
+) -> Plan | str:
+    """The cached plan for `key` (viewer kind, variable shapes), made on first use."""
+    found = operation.plans.get(key)
+    if found is None:
+        try:
+            found = build(schema, operation, env, is_admin=is_admin, dialect=dialect)
+        except Uncompilable as reason:
+            found = str(reason)
+        except Fallback:
+            raise
+        except Exception as exc:  # a bug of the compiler: the reference still answers
+            log.exception("the compiler failed; the reference executor answers")
+            found = f"the compiler failed: {exc!r}"
+        operation.plans[key] = found
+        if len(operation.plans) > MAX_PLANS_PER_OPERATION:
+            operation.plans.popitem(last=False)
+    return found
