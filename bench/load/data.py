@@ -18,6 +18,7 @@ from sqlalchemy import text
 from bench import dataset
 from bench.load.server import khub_command, khub_env
 from persistence.database import READ_ONLY_SNAPSHOT, Database, scope_transaction
+from persistence.roles import APP_ROLE
 from persistence.seed.scale import SCALE_SLUG
 from persistence.settings import Settings
 
@@ -62,7 +63,7 @@ async def prepare(db: Database, data_dir: Path) -> Target:
         url=db.url,
         organization_id=org_id,
         viewer_id=viewer_id,
-        app_role=db.settings.app_role,
+        app_role=APP_ROLE,
         counts=counts,
     )
 
@@ -107,7 +108,9 @@ async def sql_response(
                 session,
                 organization_id=organization_id,
                 statement_timeout_ms=db.settings.statement_timeout_ms,
-                role=db.settings.app_role or None,
+            )
+            await session.execute(
+                text("SELECT set_config('role', :role, true)"), {"role": APP_ROLE}
             )
             return await session.scalar(text(sql), parameters)
 

@@ -20,6 +20,7 @@ from bench.load.data import ordered_data, sql_response
 from bench.load.operations import OPERATIONS, Operation, sql_parameters
 from persistence.database import Database
 from persistence.document.repository import DocumentRepository
+from persistence.roles import APP_ROLE
 from persistence.scope import Scope
 from persistence.seed.scale import load_scale
 from persistence.settings import Settings
@@ -119,7 +120,7 @@ async def test_each_statement_runs_under_pgbench_as_the_app_role(
         values,
         connections=1,
         transactions=len(scripts),
-        role=database.settings.app_role,
+        role=APP_ROLE,
         organization=str(bench.organization_id),
     )
     assert (limit.transactions, limit.failed) == (len(scripts), 0)
