@@ -21,6 +21,10 @@ from persistence.database import READ_ONLY_SNAPSHOT, Database, scope_transaction
 Authenticator = Callable[[AsyncSession], Awaitable[uuid.UUID | None]]
 
 
+class OperationFinished(RuntimeError):
+    """Work asked for the connection after the operation gave it back."""
+
+
 class Operation:
     """The lazily opened connection and transaction of one GraphQL operation."""
 
@@ -31,7 +35,7 @@ class Operation:
         self._connection: AsyncConnection | None = None
         self._session: AsyncSession | None = None
         self._organization_id: uuid.UUID | None = None
-        self._authenticated = False
+        self._finished = False
 
     async def authenticate(self, authenticator: Authenticator) -> None:
         """Resolve the caller in a short transaction of its own, before the operation's.
@@ -43,7 +47,6 @@ class Operation:
             session = await self._open()
             async with session.begin():
                 self._organization_id = await authenticator(session)
-            self._authenticated = True
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
@@ -69,6 +72,10 @@ class Operation:
         )
 
     async def _open(self) -> AsyncSession:
+        if self._finished:
+            # A resolver still running after its operation ended (a sibling's error nulled
+            # the whole result): opening a new connection now would leak it from the pool.
+            raise OperationFinished("the operation has already finished")
         if self._session is None:
             self._connection = await self.db.engine.connect()
             self._session = AsyncSession(
@@ -79,6 +86,7 @@ class Operation:
     async def finish(self, *, commit: bool) -> None:
         """Commit (a mutation that met no bug) or roll back, and give the connection back."""
         async with self._lock:
+            self._finished = True
             if self._session is None:
                 return
             try:
