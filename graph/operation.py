@@ -19,6 +19,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from persistence.database import READ_ONLY_SNAPSHOT, Database, scope_transaction
 
 
+class OperationFinished(RuntimeError):
+    """Work asked for the connection after the operation gave it back."""
+
+
 class Operation:
     """The lazily opened connection and transaction of one GraphQL operation.
 
@@ -35,6 +39,7 @@ class Operation:
         self._session: AsyncSession | None = None
         self._organization_id: uuid.UUID | None = None
         self._identified = False
+        self._finished = False
 
     def identify(self, organization_id: uuid.UUID | None) -> None:
         """Fix the organization the operation's transaction is confined to; once only."""
@@ -58,8 +63,12 @@ class Operation:
             if session.in_transaction():
                 raise RuntimeError("the operation's transaction has begun already")
             async with session.begin():
+<<<<<<< HEAD
                 await self._confine(session, organization_id)
                 yield session
+=======
+                self._organization_id = await authenticator(session)
+>>>>>>> wave2-fuzz
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
@@ -84,6 +93,10 @@ class Operation:
         )
 
     async def _open(self) -> AsyncSession:
+        if self._finished:
+            # A resolver still running after its operation ended (a sibling's error nulled
+            # the whole result): opening a new connection now would leak it from the pool.
+            raise OperationFinished("the operation has already finished")
         if self._session is None:
             self._connection = await self.db.engine.connect()
             self._session = AsyncSession(
@@ -94,6 +107,7 @@ class Operation:
     async def finish(self, *, commit: bool) -> None:
         """Commit (a mutation that met no bug) or roll back, and give the connection back."""
         async with self._lock:
+            self._finished = True
             if self._session is None:
                 return
             try:
