@@ -75,6 +75,7 @@ class Context:
     operation: Operation = field(init=False)
     loaders: Loaders = field(init=False)
     viewer: Viewer = field(default_factory=Viewer)
+    operation_name: str | None = None  # the `operationName` the client sent, if any
 
     def __post_init__(self) -> None:
         self.operation = Operation(self.db)

@@ -5,14 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
-from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry import relay
 from strawberry.extensions import (
     AddValidationRules,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
@@ -23,6 +20,8 @@ from graph.collection.queries import CollectionQueries
 from graph.collection.schema import CollectionMutations
 from graph.core.errors import ERROR_TYPES
 from graph.core.extensions import MaskUnexpectedErrors, OperationLifecycle
+from graph.core.guards import RequireOperationName
+from graph.core.limits import limit_rules
 from graph.core.permissions import IsAuthenticated
 from graph.document.queries import DocumentQueries
 from graph.document.schema import DocumentMutations
@@ -70,16 +69,16 @@ class Mutation(UserMutations, DocumentMutations, CollectionMutations, KnowledgeM
 def build_schema(settings: ServerSettings | None = None) -> strawberry.Schema:
     """The schema with the guard rails of `settings` (development defaults without one)."""
     settings = settings or ServerSettings()
+    rules = list(limit_rules(settings))  # made once: ValidationCache is keyed by the rules
     extensions: list[Any] = [
         OperationLifecycle,
-        lambda: QueryDepthLimiter(max_depth=settings.max_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        lambda: AddValidationRules(rules),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         lambda: ParserCache(maxsize=256),
+        RequireOperationName,
         lambda: ValidationCache(maxsize=256),
     ]
     if settings.production:
-        extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
         # First in, last out: it masks only after OperationLifecycle has logged the bug.
         extensions.insert(0, MaskUnexpectedErrors)
     return strawberry.Schema(

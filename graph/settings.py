@@ -32,6 +32,8 @@ class ServerSettings:
     max_depth: int = 12
     max_aliases: int = 30
     max_tokens: int = 5_000
+    max_directives: int = 50
+    max_body_bytes: int = 1024 * 1024
     allowed_origins: tuple[str, ...] = ()
     database: Settings = field(default_factory=Settings)
 
@@ -50,6 +52,8 @@ class ServerSettings:
             max_depth=_int("KHUB_MAX_DEPTH", cls.max_depth),
             max_aliases=_int("KHUB_MAX_ALIASES", cls.max_aliases),
             max_tokens=_int("KHUB_MAX_TOKENS", cls.max_tokens),
+            max_directives=_int("KHUB_MAX_DIRECTIVES", cls.max_directives),
+            max_body_bytes=_int("KHUB_MAX_BODY_BYTES", cls.max_body_bytes),
             allowed_origins=tuple(o.strip() for o in origins.split(",") if o.strip()),
             database=Settings.from_env(),
         )

@@ -9,12 +9,17 @@ from graphql import GraphQLError
 from strawberry.extensions import MaskErrors, SchemaExtension
 from strawberry.types.graphql import OperationType
 
+from graph.core.errors import ServiceUnavailable
+from graph.core.guards import refuse_pointless_anonymous
+from persistence.availability import is_unavailable
+
 log = logging.getLogger("khub.graphql")
 
 EXPECTED_CODES = {
     "UNAUTHENTICATED",
     "FORBIDDEN",
     "BAD_USER_INPUT",
+    "SERVICE_UNAVAILABLE",
     "INTERNAL_SERVER_ERROR",  # already logged and shaped where it happened
 }
 
@@ -49,10 +54,14 @@ class OperationLifecycle(SchemaExtension):
         try:
             await context.authenticate()
         except Exception as exc:
+            if is_unavailable(exc):
+                log.warning("request %s: the database is unavailable: %s", context.request_id, exc)
+                raise ServiceUnavailable() from None
             log.exception("request %s: authentication failed", context.request_id)
             raise unexpected_error(
                 context.request_id, str(exc), production=context.settings.production
             ) from None
+        refuse_pointless_anonymous(self.execution_context)
         yield
 
     async def on_operation(self) -> AsyncIterator[None]:  # type: ignore[override]
@@ -60,7 +69,12 @@ class OperationLifecycle(SchemaExtension):
         commit = False
         try:
             yield
-            errors = getattr(self.execution_context.result, "errors", None) or []
+            result = self.execution_context.result
+            errors = getattr(result, "errors", None) or []
+            if any(is_unavailable(e.original_error) for e in errors):
+                log.warning("request %s: the database is unavailable", context.request_id)
+                result.errors = [ServiceUnavailable()]  # type: ignore[union-attr]
+                return
             unexpected = [e for e in errors if not is_expected(e)]
             for error in unexpected:
                 log.error(
