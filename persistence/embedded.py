@@ -61,10 +61,21 @@ def start(data_dir: Path, *, stop_on_exit: bool, delete_on_exit: bool = False) -
 
 
 def stop(data_dir: Path) -> None:
-    """Stop the server this process started in `data_dir` (and delete it if so asked)."""
-    server = _package().PostgresServer._instances.get(data_dir.expanduser().resolve())
-    if server is not None:
-        server.cleanup()
+    """Stop the server this process started in `data_dir`, unless another process still
+    uses it.
+
+    Also when it was restarted behind our back: the package then looks only for the
+    postmaster it started, finds it gone and leaves the new one running; so whatever runs
+    in `data_dir` once our last handle is gone is stopped by its pid file.
+    """
+    data_dir = data_dir.expanduser().resolve()
+    instances = _package().PostgresServer._instances
+    server = instances.get(data_dir)
+    if server is None:
+        return
+    server.cleanup()
+    if data_dir not in instances and server.cleanup_mode is not None:  # we were the last
+        stop_server(data_dir)
 
 
 def stop_server(data_dir: Path) -> bool:

