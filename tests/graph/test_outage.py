@@ -40,6 +40,7 @@ LOGIN = """
 mutation { login(input: {login: "editor", password: "wrong password"}) { __typename } }
 """
 GRAPHQL_RESPONSE = "application/graphql-response+json"
+BASE = "http://testserver"
 DOCUMENT_CREATE_RETURNING = """
 mutation {
   documentCreate(input: {title: "During"}) {
@@ -64,6 +65,7 @@ class Outage:
     data_dir: Path
     url: str
     client: httpx.AsyncClient
+    production: httpx.AsyncClient
     token: str
 
     async def stop_database(self) -> None:
@@ -106,10 +108,13 @@ async def outage(settings: Settings, server_settings: ServerSettings) -> AsyncIt
     try:
         await upgrade(url)
         token = await _editor_session(db, settings)
-        app = create_app(replace(server_settings, database=settings), database=db)
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            yield Outage(data_dir, url, client, token)
+        development = replace(server_settings, database=settings)
+        apps = [create_app(replace(development, production=p), database=db) for p in (False, True)]
+        async with (
+            httpx.AsyncClient(transport=httpx.ASGITransport(app=apps[0]), base_url=BASE) as client,
+            httpx.AsyncClient(transport=httpx.ASGITransport(app=apps[1]), base_url=BASE) as prod,
+        ):
+            yield Outage(data_dir, url, client, prod, token)
     finally:
         await engine.dispose()
         await asyncio.to_thread(embedded.stop, data_dir)
@@ -134,12 +139,18 @@ async def test_an_outage_is_503_and_not_ready_then_service_resumes(outage: Outag
     signed_in = await outage.post(DOCUMENT_CREATE, token=outage.token)
     anonymous = await outage.post(LOGIN)
     strict = await outage.post(DOCUMENT_COUNT, token=outage.token, Accept=GRAPHQL_RESPONSE)
+    production = await outage.production.post(
+        "/graphql",
+        json={"query": DOCUMENT_COUNT},
+        headers={"Authorization": f"Bearer {outage.token}"},
+    )
     ready = await outage.client.get("/readyz")
     alive = await outage.client.get("/healthz")
 
     assert_unavailable(signed_in)
     assert_unavailable(anonymous)
     assert_unavailable(strict)
+    assert_unavailable(production)
     assert strict.headers["content-type"].startswith(GRAPHQL_RESPONSE)
     assert ready.status_code == 503
     assert ready.json()["status"] == "not ready"
