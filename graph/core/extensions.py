@@ -10,7 +10,7 @@ from strawberry.extensions import MaskErrors, SchemaExtension
 from strawberry.types.graphql import OperationType
 
 from graph.core.errors import ServiceUnavailable
-from graph.core.guards import refuse_pointless_anonymous
+from graph.core.guards import refuse_long_lists, refuse_pointless_anonymous
 from persistence.availability import is_unavailable
 
 log = logging.getLogger("khub.graphql")
@@ -62,6 +62,7 @@ class OperationLifecycle(SchemaExtension):
                 context.request_id, str(exc), production=context.settings.production
             ) from None
         refuse_pointless_anonymous(self.execution_context)
+        refuse_long_lists(self.execution_context)
         yield
 
     async def on_operation(self) -> AsyncIterator[None]:  # type: ignore[override]

@@ -4,6 +4,7 @@ whether an anonymous caller could get anything from it at all."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from graphql import (
     DocumentNode,
@@ -11,17 +12,23 @@ from graphql import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
+    GraphQLInputType,
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
+    get_nullable_type,
+    is_input_object_type,
+    is_list_type,
+    type_from_ast,
 )
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
 
-from graph.core.errors import Unauthenticated
+from graph.core.errors import BadUserInput, Unauthenticated
 from graph.core.permissions import needs_caller
 
 OPERATION_RESOLUTION_FAILURE = "OPERATION_RESOLUTION_FAILURE"
+MAX_LIST_ITEMS = 1_000  # no argument takes more (an embedding has 384 numbers, a page 100)
 
 
 def operations(document: DocumentNode) -> list[OperationDefinitionNode]:
@@ -69,6 +76,39 @@ def refuse_pointless_anonymous(execution_context: ExecutionContext) -> None:
         if field is None or not needs_caller(field.permission_classes):
             return
     raise Unauthenticated(context.viewer.why_anonymous)
+
+
+def refuse_long_lists(execution_context: ExecutionContext) -> None:
+    """A list in the variables longer than any argument takes is refused before coercion
+    walks it item by item (200,000 floats hold the event loop for a second or two)."""
+    document, variables = execution_context.graphql_document, execution_context.variables
+    operation = _selected(document, execution_context.operation_name) if document else None
+    if operation is None or not variables:
+        return
+    schema = execution_context.schema._schema
+    for definition in operation.variable_definitions or ():
+        name = definition.variable.name.value
+        type_ = type_from_ast(schema, definition.type)
+        if name in variables and type_ is not None and _has_long_list(variables[name], type_):
+            raise BadUserInput(f"${name} holds a list of more than {MAX_LIST_ITEMS} items.", name)
+
+
+def _has_long_list(value: Any, type_: GraphQLInputType) -> bool:
+    """Follows the type, never walking a list of scalars item by item."""
+    stack = [(value, type_)]
+    while stack:
+        value, type_ = stack.pop()
+        type_ = get_nullable_type(type_)  # type: ignore[arg-type]
+        if is_list_type(type_) and isinstance(value, list):
+            if len(value) > MAX_LIST_ITEMS:
+                return True
+            item_type = get_nullable_type(type_.of_type)
+            if is_list_type(item_type) or is_input_object_type(item_type):
+                stack.extend((item, item_type) for item in value)
+        elif is_input_object_type(type_) and isinstance(value, dict):
+            fields = type_.fields
+            stack.extend((v, fields[k].type) for k, v in value.items() if k in fields)
+    return False
 
 
 def _selected(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:

@@ -331,3 +331,44 @@ async def test_a_signed_in_caller_still_gets_variable_errors(
 
     (error,) = response.json()["errors"]
     assert "Float cannot represent" in error["message"]
+
+
+NODE_CREATE = """
+mutation ($input: KnowledgeNodeCreateInput!) {
+  knowledgeNodeCreate(input: $input) { __typename }
+}
+"""
+NODE_COUNT = "{ knowledgeNodes(first: 1) { totalCount } }"
+
+
+async def test_a_list_longer_than_any_argument_takes_is_refused_before_coercion(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    response = await client.post(
+        "/graphql",
+        json={"query": SIMILAR, "variables": {"v": ["not a float"] * 1_001}},
+        headers=bearer(world.viewer.token),
+    )
+
+    (error,) = response.json()["errors"]
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "v"}
+    assert "more than 1000 items" in error["message"]
+
+
+async def test_a_long_list_inside_an_input_is_refused_and_changes_nothing(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    node = {"label": "Long", "nodeType": "concept", "embedding": [0.5] * 5_000}
+
+    response = await client.post(
+        "/graphql",
+        json={"query": NODE_CREATE, "variables": {"input": node}},
+        headers=bearer(world.editor.token),
+    )
+    count = await client.post(
+        "/graphql", json={"query": NODE_COUNT}, headers=bearer(world.editor.token)
+    )
+
+    (error,) = response.json()["errors"]
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "input"}
+    assert count.json() == {"data": {"knowledgeNodes": {"totalCount": 0}}}
