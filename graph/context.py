@@ -81,6 +81,7 @@ class Context:
     viewer: Viewer = field(default_factory=Viewer)
     # Input refused before execution, by root field response key (graph/core/input_check.py).
     refusals: dict[str, Any] = field(default_factory=dict)
+    operation_name: str | None = None  # the `operationName` the client sent, if any
 
     def __post_init__(self) -> None:
         self.operation = Operation(self.db)

@@ -63,12 +63,8 @@ class Operation:
             if session.in_transaction():
                 raise RuntimeError("the operation's transaction has begun already")
             async with session.begin():
-<<<<<<< HEAD
                 await self._confine(session, organization_id)
                 yield session
-=======
-                self._organization_id = await authenticator(session)
->>>>>>> wave2-fuzz
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:

@@ -5,14 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
-from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry import relay
 from strawberry.extensions import (
     AddValidationRules,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
@@ -24,7 +21,9 @@ from graph.collection.schema import CollectionMutations
 from graph.core.error_log import Schema
 from graph.core.errors import ERROR_TYPES
 from graph.core.extensions import MaskUnexpectedErrors, OperationLifecycle
+from graph.core.guards import RequireOperationName
 from graph.core.input_check import RefuseUnstorableInput
+from graph.core.limits import limit_rules
 from graph.core.lone_fields import LoneFieldsRule
 from graph.core.nodes import resolve_node, resolve_nodes
 from graph.core.permissions import IsAuthenticated
@@ -76,16 +75,14 @@ class Mutation(UserMutations, DocumentMutations, CollectionMutations, KnowledgeM
 def build_schema(settings: ServerSettings | None = None) -> Schema:
     """The schema with the guard rails of `settings` (development defaults without one)."""
     settings = settings or ServerSettings()
-    rules: list[Any] = [LoneFieldsRule]
-    if settings.production:
-        rules.append(NoSchemaIntrospectionCustomRule)
+    # Made once: ValidationCache is keyed by the rules.
+    rules = [*limit_rules(settings), LoneFieldsRule]
     extensions: list[Any] = [
         OperationLifecycle,
         RefuseUnstorableInput,
-        lambda: QueryDepthLimiter(max_depth=settings.max_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         lambda: ParserCache(maxsize=256),
+        RequireOperationName,
         lambda: ValidationCache(maxsize=256),
         lambda: AddValidationRules(rules),
     ]

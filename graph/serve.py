@@ -26,6 +26,7 @@ from uvicorn.supervisors import Multiprocess
 
 from graph import graphiql
 from graph.settings import ServerSettings
+from persistence import embedded
 from persistence.database import (
     Database,
     Readiness,
@@ -39,6 +40,7 @@ from persistence.user.models import Organization
 
 APP = "graph.app:create_app"
 STARTUP_FAILURE = 3  # uvicorn's exit status when the app could not start
+TERMINATED = 128 + signal.SIGTERM  # the shell's status for a process ended by SIGTERM
 GRACEFUL_SHUTDOWN_SECONDS = 10  # open websockets (subscriptions) are closed after this
 WORKER_START_SECONDS = 60  # how long the banner waits for every worker to listen
 
@@ -71,8 +73,27 @@ def configure_serve(parser: argparse.ArgumentParser) -> None:
 
 
 async def run_serve(args: argparse.Namespace, settings: Settings) -> int:
-    server_settings = ServerSettings.from_env()  # refuse a malformed KHUB_ENV before starting
-    url, readiness = await prepare_database(settings, demo=args.demo)
+    """Serve until stopped; the embedded PostgreSQL this started is stopped on every way
+    out: a normal exit, an error, SIGINT or SIGTERM (also during start-up), a failed start."""
+    try:
+        with sigterm_cancels_startup():
+            server_settings = ServerSettings.from_env()  # refuse a malformed KHUB_ENV first
+            url, readiness = await prepare_database(settings, demo=args.demo)
+        return await serve(args, server_settings, settings, url, readiness)
+    except StartupTerminated:
+        return TERMINATED
+    finally:
+        if settings.database_url is None:
+            embedded.stop(settings.data_dir)  # synchronous: nothing can cancel it halfway
+
+
+async def serve(
+    args: argparse.Namespace,
+    server_settings: ServerSettings,
+    settings: Settings,
+    url: str,
+    readiness: Readiness,
+) -> int:
     # The app factory, in this process or in each worker, reads the URL from here.
     os.environ["DATABASE_URL"] = url
     config = uvicorn.Config(
@@ -96,6 +117,38 @@ async def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     # The supervisor only starts, watches and stops its workers; blocking this loop is fine.
     Supervisor(config, sockets=[config.bind_socket()], on_ready=announce).run()
     return 0
+
+
+class StartupTerminated(Exception):
+    """SIGTERM arrived before the server listened."""
+
+
+@contextmanager
+def sigterm_cancels_startup() -> Iterator[None]:
+    """Until uvicorn takes over the signals, SIGTERM cancels start-up (migrations, demo
+    data) as Ctrl-C does, instead of killing the process before its clean-up runs."""
+    task = asyncio.current_task()
+    if threading.current_thread() is not threading.main_thread() or task is None:
+        yield
+        return
+    loop = asyncio.get_running_loop()
+    terminated = False
+
+    def terminate() -> None:
+        nonlocal terminated
+        terminated = True
+        task.cancel()
+
+    loop.add_signal_handler(signal.SIGTERM, terminate)
+    try:
+        yield
+    except asyncio.CancelledError:
+        if not terminated:
+            raise
+        task.uncancel()
+        raise StartupTerminated from None
+    finally:
+        loop.remove_signal_handler(signal.SIGTERM)
 
 
 async def prepare_database(settings: Settings, *, demo: bool) -> tuple[str, Readiness]:

@@ -33,6 +33,8 @@ class ServerSettings:
     max_depth: int = 12
     max_aliases: int = 30
     max_tokens: int = 5_000
+    max_directives: int = 50
+    max_body_bytes: int = 1024 * 1024
     allowed_origins: tuple[str, ...] = ()
     metrics_token: str | None = field(default=None, repr=False)
     compiled_reads: bool = True
@@ -53,6 +55,8 @@ class ServerSettings:
             max_depth=_int("KHUB_MAX_DEPTH", cls.max_depth),
             max_aliases=_int("KHUB_MAX_ALIASES", cls.max_aliases),
             max_tokens=_int("KHUB_MAX_TOKENS", cls.max_tokens),
+            max_directives=_int("KHUB_MAX_DIRECTIVES", cls.max_directives),
+            max_body_bytes=_int("KHUB_MAX_BODY_BYTES", cls.max_body_bytes),
             allowed_origins=tuple(o.strip() for o in origins.split(",") if o.strip()),
             metrics_token=os.environ.get("KHUB_METRICS_TOKEN") or None,
             compiled_reads=_flag("KHUB_COMPILED_READS", cls.compiled_reads),

@@ -1,31 +1,53 @@
-"""The `/graphql` endpoint: Strawberry's ASGI view with our context and media types."""
+"""The `/graphql` endpoint: Strawberry's ASGI view with our context, media types and the
+GraphQL-over-HTTP status codes.
+
+Status codes (GraphQL over HTTP): a request that is not a well-formed GraphQL request
+(body not a JSON object in UTF-8, a batch, no `query`, `variables` not an object, nested
+too deeply) is 400, another media type than JSON 415, a mutation over GET 405 with
+`Allow: POST`. A well-formed request that cannot run (syntax, validation, unknown or
+missing `operationName`, bad variables) answers 200 with `application/json` and 400 with
+`application/graphql-response+json` (401 when it was refused for want of credentials).
+While the database is unavailable every request answers 503 with `Retry-After`. Every
+answer is GraphQL-shaped JSON.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from graphql import GraphQLError
+from graphql.language.parser import MAX_NESTING_DEPTH
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLRequestData
+from strawberry.http.parse_content_type import parse_content_type
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
 from graph import graphiql
 from graph.compiler.pipeline import EXECUTION, CompiledReads
 from graph.context import Context
+from graph.core.errors import ServiceUnavailable
+from graph.core.guards import OPERATION_RESOLUTION_FAILURE
+from graph.http_errors import (
+    GRAPHQL_RESPONSE_JSON,
+    RETRY_AFTER_SECONDS,
+    RequestError,
+    error_body,
+    error_response,
+)
 from graph.settings import ServerSettings
+from persistence.availability import is_unavailable
 
-GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
+UNAVAILABLE = "SERVICE_UNAVAILABLE"
 
 
 class GraphQLView(GraphQL):
-    """Builds a `Context` per request and speaks both JSON media types of GraphQL over HTTP.
-
-    With `Accept: application/graphql-response+json` a request that could not be executed
-    at all (no `data`) answers 400, as the GraphQL-over-HTTP spec asks; plain
-    `application/json` keeps answering 200.
-    """
+    """Builds a `Context` per request and answers every request in GraphQL-shaped JSON."""
 
     def __init__(self, schema: Any, settings: ServerSettings) -> None:
         super().__init__(
@@ -50,6 +72,15 @@ class GraphQLView(GraphQL):
         response.headers[EXECUTION] = "reference"
         return response
 
+    async def run(
+        self, request: Request | WebSocket, context: Any = UNSET, root_value: Any = UNSET
+    ) -> Any:
+        """Strawberry answers refused requests in `text/plain`; we answer them in JSON."""
+        try:
+            return await super().run(request, context, root_value)
+        except HTTPException as error:
+            return error_response(error, request.headers.get("accept", ""))
+
     async def render_graphql_ide(self, request: Request) -> Response:
         """Our GraphiQL page with locally served assets, or Strawberry's CDN page without them."""
         if self.graphiql_page is None:
@@ -65,6 +96,59 @@ class GraphQLView(GraphQL):
             request_id=request.scope.get("state", {}).get("request_id") or "-",
         )
 
+    def parse_json(self, data: str | bytes) -> Any:
+        """JSON in UTF-8. Strawberry parses the POST body (bytes) here, which must be one
+        object, and GET's `variables` and `extensions` (str), whose type it checks itself."""
+        try:
+            value = self.decode_json(data.decode("utf-8") if isinstance(data, bytes) else data)
+        except UnicodeDecodeError as exc:
+            raise RequestError(400, "The request body is not UTF-8.") from exc
+        except RecursionError:
+            raise RequestError(400, "The request's JSON is nested too deeply.") from None
+        except ValueError as exc:
+            raise RequestError(400, "The request's JSON cannot be parsed.") from exc
+        if isinstance(data, bytes) and isinstance(value, list):
+            raise RequestError(400, "Batching is not supported: send one operation per request.")
+        if isinstance(data, bytes) and not isinstance(value, dict):
+            raise RequestError(400, "The request body must be a JSON object with a `query`.")
+        return value
+
+    async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> GraphQLRequestData:  # type: ignore[override]
+        if request.method == "POST":
+            content_type, _ = parse_content_type(request.content_type or "")
+            if content_type.lower() != "application/json":
+                raise RequestError(415, "Send the request as Content-Type: application/json.")
+        data = await super().parse_http_body(request)
+        assert isinstance(data, GraphQLRequestData)  # batches were refused in parse_json
+        if data.operation_name is not None and not isinstance(data.operation_name, str):
+            raise RequestError(400, "The GraphQL operation's `operationName` must be a string.")
+        if data.operation_name == "":
+            data.operation_name = None  # GraphQL over HTTP: empty means absent
+        for name in ("variables", "extensions"):
+            if _depth(getattr(data, name)) > MAX_NESTING_DEPTH:
+                raise RequestError(400, f"`{name}` nest deeper than {MAX_NESTING_DEPTH} levels.")
+        return data
+
+    async def execute_single(  # type: ignore[override]
+        self, *, request_data: GraphQLRequestData, context: Context, **kwargs: Any
+    ) -> Any:
+        context.operation_name = request_data.operation_name
+        try:
+            return await super().execute_single(
+                request_data=request_data, context=context, **kwargs
+            )
+        except HTTPException as error:
+            if isinstance(error.__cause__, InvalidOperationTypeError):  # GET runs only queries
+                raise RequestError(
+                    405, "Mutations need POST: GET runs queries only.", headers={"Allow": "POST"}
+                ) from None
+            if isinstance(error.__cause__, CannotGetOperationTypeError):  # a request error
+                extensions = {"code": OPERATION_RESOLUTION_FAILURE}
+                return ExecutionResult(
+                    data=None, errors=[GraphQLError(error.reason, extensions=extensions)]
+                )
+            raise
+
     async def get_sub_response(self, request: Request | WebSocket) -> Response:
         sub_response = await super().get_sub_response(request)
         accept = request.headers.get("accept", "")
@@ -72,17 +156,61 @@ class GraphQLView(GraphQL):
         return sub_response
 
     async def process_result(self, request: Request, result: ExecutionResult) -> Any:
+        errors = result.errors or []
+        if any(_unavailable(e) for e in errors):
+            # The transaction did not commit: a partial answer would only mislead.
+            return error_body(ServiceUnavailable().message, UNAVAILABLE)
         response = await super().process_result(request, result)
         # Errors without a path were raised before execution (syntax, validation, variables,
         # guard rails): the GraphQL spec says `data` is then absent, not null.
-        if result.data is None and result.errors and all(e.path is None for e in result.errors):
+        if result.data is None and errors and all(e.path is None for e in errors):
             response.pop("data", None)
         return response
 
     def create_response(self, response_data: Any, sub_response: Response) -> Response:
         response = super().create_response(response_data, sub_response)
+        codes = _codes(response_data)
+        if UNAVAILABLE in codes:
+            response.status_code = 503
+            response.headers["retry-after"] = str(RETRY_AFTER_SECONDS)
         if sub_response.media_type == GRAPHQL_RESPONSE_JSON:
             response.headers["content-type"] = f"{GRAPHQL_RESPONSE_JSON}; charset=utf-8"
             if isinstance(response_data, dict) and "data" not in response_data:
-                response.status_code = 400
+                unauthenticated = codes == {"UNAUTHENTICATED"}
+                response.status_code = (
+                    503 if UNAVAILABLE in codes else 401 if unauthenticated else 400
+                )
         return response
+
+
+def _coded(error: GraphQLError) -> bool:
+    return (error.extensions or {}).get("code") == UNAVAILABLE
+
+
+def _unavailable(error: GraphQLError) -> bool:
+    """Set by OperationLifecycle, or raised where it could not see it (ending the
+    transaction on a lost connection)."""
+    return _coded(error) or is_unavailable(error.original_error)
+
+
+def _codes(response_data: Any) -> set[str]:
+    if not isinstance(response_data, dict):
+        return set()
+    return {
+        (error.get("extensions") or {}).get("code", "")
+        for error in response_data.get("errors") or []
+    }
+
+
+def _depth(value: Any) -> int:
+    """How deeply JSON containers nest in `value`, without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        current, depth = stack.pop()
+        if isinstance(current, dict):
+            current = current.values()
+        elif not isinstance(current, list):
+            continue
+        deepest = max(deepest, depth)
+        stack.extend((item, depth + 1) for item in current if isinstance(item, (dict, list)))
+    return deepest

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import subprocess
@@ -61,10 +62,40 @@ def start(data_dir: Path, *, stop_on_exit: bool, delete_on_exit: bool = False) -
 
 
 def stop(data_dir: Path) -> None:
-    """Stop the server this process started in `data_dir` (and delete it if so asked)."""
-    server = _package().PostgresServer._instances.get(data_dir.expanduser().resolve())
-    if server is not None:
-        server.cleanup()
+    """Stop the server this process uses in `data_dir`, unless another live process uses it.
+
+    Also after it was restarted behind our back (`pg_ctl restart`, `khub db-stop` then
+    `db-url`): the package then looks for the postmaster it started, or for its own pid
+    in a handle list that the restart rewrote, and leaves the new server running. So once
+    the package is done, whatever still runs there is stopped by its pid file.
+    """
+    data_dir = data_dir.expanduser().resolve()
+    server = _package().PostgresServer._instances.get(data_dir)
+    if server is None:
+        return
+    server.cleanup()
+    if server.cleanup_mode is not None and not _other_users(data_dir):
+        stop_server(data_dir)
+
+
+def _other_users(data_dir: Path) -> list[int]:
+    """Live processes other than this one that hold a handle on the server."""
+    handles = data_dir / ".handle_pids.json"
+    try:
+        pids = json.loads(handles.read_text()) if handles.exists() else []
+    except (OSError, ValueError):
+        return []
+    return [pid for pid in pids if pid != os.getpid() and _alive(pid)]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def stop_server(data_dir: Path) -> bool:

@@ -8,6 +8,7 @@ that server and a login role of its own (KHUB_APP_DATABASE_URL).
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import shutil
 import signal
@@ -219,3 +220,97 @@ async def test_serve_demo_answers_over_http_and_stops_cleanly(served: Served) ->
         assert postmaster is not None
         assert postmaster_pid(served.data_dir) is None, "the embedded PostgreSQL still runs"
         assert await has_exited(postmaster), "the embedded PostgreSQL still runs"
+
+
+async def restart_externally(env: dict[str, str]) -> None:
+    """Restart the embedded server from another shell: `khub db-stop`, then `khub db-url`
+    (which leaves the new server running). The postmaster gets a new pid."""
+    for command in ("db-stop", "db-url"):
+        process = await asyncio.create_subprocess_exec(
+            *KHUB, command, env=env, stdout=asyncio.subprocess.PIPE
+        )
+        await asyncio.wait_for(process.communicate(), START_SECONDS)
+        assert process.returncode == 0, command
+
+
+async def handle_taken(data_dir: Path, pid: int) -> None:
+    """Wait until process `pid` holds its handle on the embedded server (it has started it)."""
+    handles = data_dir / ".handle_pids.json"
+    deadline = time.monotonic() + START_SECONDS
+    while time.monotonic() < deadline:
+        if handles.exists() and pid in json.loads(handles.read_text() or "[]"):
+            return
+        await asyncio.sleep(0.02)
+    pytest.fail("khub serve never started its embedded server")
+
+
+async def test_serve_stops_its_embedded_server_after_an_external_restart(
+    served: Served, environment: tuple[dict[str, str], Path | None]
+) -> None:
+    if served.data_dir is None:
+        pytest.skip("DATABASE_URL is set: there is no embedded server")
+    started = postmaster_pid(served.data_dir)
+    await restart_externally(environment[0])
+    restarted = postmaster_pid(served.data_dir)
+    async with httpx.AsyncClient(base_url=served.base_url, timeout=10) as http:
+        ready = await http.get("/readyz")
+
+    served.process.send_signal(signal.SIGTERM)
+    status = await asyncio.wait_for(served.process.wait(), STOP_SECONDS)
+
+    assert restarted is not None and restarted != started
+    assert ready.status_code == 200, ready.text
+    assert status == 0, served.printed
+    assert postmaster_pid(served.data_dir) is None, "the restarted PostgreSQL still runs"
+    assert await has_exited(restarted), "the restarted PostgreSQL still runs"
+
+
+async def test_serve_stops_its_embedded_server_when_it_cannot_listen(
+    environment: tuple[dict[str, str], Path | None],
+) -> None:
+    env, data_dir = environment
+    if data_dir is None:
+        pytest.skip("DATABASE_URL is set: there is no embedded server")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        process = await asyncio.create_subprocess_exec(
+            *KHUB,
+            "serve",
+            "--port",
+            str(taken.getsockname()[1]),
+            env=env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+        output, _ = await asyncio.wait_for(process.communicate(), START_SECONDS)
+
+    assert process.returncode != 0, output.decode(errors="replace")
+    assert (data_dir / "PG_VERSION").exists(), "the embedded server never started"
+    assert postmaster_pid(data_dir) is None, "the embedded PostgreSQL still runs"
+
+
+async def test_sigterm_during_start_up_stops_the_embedded_server(
+    environment: tuple[dict[str, str], Path | None],
+) -> None:
+    env, data_dir = environment
+    if data_dir is None:
+        pytest.skip("DATABASE_URL is set: there is no embedded server")
+    process = await asyncio.create_subprocess_exec(
+        *KHUB,
+        "serve",
+        "--port",
+        str(free_port()),
+        "--demo",
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    await handle_taken(data_dir, process.pid)  # now migrating and loading the demo
+
+    process.send_signal(signal.SIGTERM)
+    output, _ = await asyncio.wait_for(process.communicate(), STOP_SECONDS)
+
+    assert "Knowledge Hub is serving" not in output.decode(errors="replace")
+    assert process.returncode == 128 + signal.SIGTERM, output.decode(errors="replace")
+    assert postmaster_pid(data_dir) is None, "the embedded PostgreSQL still runs"

@@ -101,3 +101,13 @@ class BadUserInput(GraphQLError):
 
     def __init__(self, message: str, field: str) -> None:
         super().__init__(message, extensions={"code": "BAD_USER_INPUT", "field": field})
+
+
+class ServiceUnavailable(GraphQLError):
+    """The database is down or restarting: nothing was changed, try again shortly."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The database is unavailable; nothing was changed. Try again shortly.",
+            extensions={"code": "SERVICE_UNAVAILABLE"},
+        )

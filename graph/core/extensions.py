@@ -9,7 +9,10 @@ from graphql import GraphQLError
 from strawberry.extensions import MaskErrors, SchemaExtension
 from strawberry.types.graphql import OperationType
 
+from graph.core.errors import ServiceUnavailable
+from graph.core.guards import refuse_long_lists, refuse_pointless_anonymous
 from graph.core.lone_fields import signs_in
+from persistence.availability import is_unavailable
 
 log = logging.getLogger("khub.graphql")
 
@@ -17,6 +20,7 @@ EXPECTED_CODES = {
     "UNAUTHENTICATED",
     "FORBIDDEN",
     "BAD_USER_INPUT",
+    "SERVICE_UNAVAILABLE",
     "INTERNAL_SERVER_ERROR",  # already logged and shaped where it happened
 }
 
@@ -52,10 +56,15 @@ class OperationLifecycle(SchemaExtension):
             if not signs_in(execution.graphql_document, execution.operation_name):
                 await context.authenticate()
         except Exception as exc:
+            if is_unavailable(exc):
+                log.warning("request %s: the database is unavailable: %s", context.request_id, exc)
+                raise ServiceUnavailable() from None
             log.exception("request %s: authentication failed", context.request_id)
             raise unexpected_error(
                 context.request_id, str(exc), production=context.settings.production
             ) from None
+        refuse_pointless_anonymous(self.execution_context)
+        refuse_long_lists(self.execution_context)
         yield
 
     async def on_operation(self) -> AsyncIterator[None]:  # type: ignore[override]
@@ -63,7 +72,12 @@ class OperationLifecycle(SchemaExtension):
         commit = False
         try:
             yield
-            errors = getattr(self.execution_context.result, "errors", None) or []
+            result = self.execution_context.result
+            errors = getattr(result, "errors", None) or []
+            if any(is_unavailable(e.original_error) for e in errors):
+                log.warning("request %s: the database is unavailable", context.request_id)
+                result.errors = [ServiceUnavailable()]  # type: ignore[union-attr]
+                return
             # Errors were logged already, once each (graph/core/error_log.py).
             commit = not any(not is_expected(e) for e in errors)
         finally:

@@ -82,3 +82,8 @@ class IsSelfOrAdmin(_RoleRule):
 
     def allows(self, viewer: Any, source: Any) -> bool:
         return viewer.is_admin or str(source.id) == str(viewer.user_id)
+
+
+def needs_caller(permission_classes: list[type[BasePermission]]) -> bool:
+    """Whether a field with these permissions refuses every anonymous caller."""
+    return any(issubclass(p, (IsAuthenticated, _RoleRule)) for p in permission_classes)

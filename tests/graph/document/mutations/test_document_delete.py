@@ -152,5 +152,5 @@ async def test_an_anonymous_caller_is_unauthenticated(
 
     result = await gql(DELETE, {"input": {"id": gid("Document", document.id)}})
 
-    assert result["data"] is None
+    assert "data" not in result
     assert [e["extensions"]["code"] for e in result["errors"]] == ["UNAUTHENTICATED"]

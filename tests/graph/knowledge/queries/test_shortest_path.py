@@ -162,5 +162,5 @@ async def test_anonymous_callers_must_log_in(gql: GraphQLClient, shapes: Shapes)
 
     result = await gql(PATH, {"from": from_id, "to": to_id})
 
-    assert result["data"] == {"shortestPath": None}
+    assert "data" not in result  # refused before it ran
     assert result["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"

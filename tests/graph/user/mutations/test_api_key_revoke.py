@@ -47,7 +47,7 @@ async def test_a_user_revokes_their_own_key_and_it_no_longer_authenticates(
     assert payload["apiKey"]["revokedAt"] is not None
     assert await gql(VIEWER, token=secret) == {"data": {"viewer": None}}
     listed = await gql(DOCUMENTS, token=secret)
-    assert listed["data"] is None
+    assert "data" not in listed
     assert [e["extensions"]["code"] for e in listed["errors"]] == ["UNAUTHENTICATED"]
     create_event, revoke_event = await audit_events(database, row_id(key_id))
     assert create_event.action == "apiKeyCreate"
@@ -109,5 +109,5 @@ async def test_anonymous_callers_are_unauthenticated(gql: GraphQLClient, world: 
 
     result = await gql(REVOKE, {"input": {"id": key_id}})
 
-    assert result["data"] is None
+    assert "data" not in result
     assert [e["extensions"]["code"] for e in result["errors"]] == ["UNAUTHENTICATED"]

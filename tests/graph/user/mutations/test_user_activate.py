@@ -68,5 +68,5 @@ async def test_an_editor_may_not_activate_users(gql: GraphQLClient, world: World
 async def test_anonymous_callers_are_unauthenticated(gql: GraphQLClient, world: World) -> None:
     result = await gql(ACTIVATE, versioned(world.viewer.global_id, 1))
 
-    assert result["data"] is None
+    assert "data" not in result
     assert [e["extensions"]["code"] for e in result["errors"]] == ["UNAUTHENTICATED"]

@@ -94,5 +94,5 @@ async def test_an_editor_may_not_set_roles(gql: GraphQLClient, world: World) -> 
 async def test_anonymous_callers_are_unauthenticated(gql: GraphQLClient, world: World) -> None:
     result = await gql(SET_ROLES, set_roles(world.viewer.global_id, "ADMIN"))
 
-    assert result["data"] is None
+    assert "data" not in result
     assert [e["extensions"]["code"] for e in result["errors"]] == ["UNAUTHENTICATED"]

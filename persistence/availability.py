@@ -1,0 +1,49 @@
+"""Is an error the database being away (down, restarting, full), rather than a bug?
+
+Such a failure is temporary and the transaction it hit did not commit, so callers answer
+"try again shortly" (HTTP 503) instead of reporting an internal error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import asyncpg
+from sqlalchemy import exc as sa
+
+# 08: connection exceptions; 57P01-57P03: admin shutdown, crash shutdown, cannot connect
+# now (starting or stopping); 53300: too many connections.
+UNAVAILABLE_SQLSTATES = frozenset({"57P01", "57P02", "57P03", "53300"})
+
+
+def is_unavailable(error: BaseException | None) -> bool:
+    """Whether `error`, or anything it wraps, says the database cannot be reached now."""
+    return any(_says_unavailable(e) for e in _chain(error))
+
+
+def _says_unavailable(error: BaseException) -> bool:
+    if isinstance(error, sa.DBAPIError) and error.connection_invalidated:
+        return True
+    if isinstance(error, sa.TimeoutError):  # no pooled connection came free in time
+        return True
+    if isinstance(error, OSError):  # refused, reset, socket gone, connect timeout
+        return True
+    if isinstance(error, asyncpg.InterfaceError):
+        return "connection is closed" in str(error) or "connection was closed" in str(error)
+    sqlstate = getattr(error, "sqlstate", None)
+    if isinstance(sqlstate, str):
+        return sqlstate.startswith("08") or sqlstate in UNAVAILABLE_SQLSTATES
+    return False
+
+
+def _chain(error: BaseException | None) -> Iterator[BaseException]:
+    """The error, its causes and contexts, and what SQLAlchemy wraps (`orig`)."""
+    seen: set[int] = set()
+    pending = [error]
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        pending += [current.__cause__, current.__context__, getattr(current, "orig", None)]

@@ -1,0 +1,212 @@
+"""While PostgreSQL is down, clients are told to come back (503), not shown a bug.
+
+The suite's embedded server is shared, so this starts a second one of its own in a
+temporary directory, stops it in the middle of the test and starts it again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import tempfile
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, replace
+from datetime import timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+from strawberry import relay
+
+from graph.app import create_app
+from graph.settings import ServerSettings
+from persistence import embedded
+from persistence.database import Database, create_engine, session_factory
+from persistence.migrate import upgrade
+from persistence.scope import Scope
+from persistence.settings import Settings
+from persistence.user.credentials import SessionRepository
+from persistence.user.identity import create_user
+from persistence.user.models import Role
+from persistence.user.repository import OrganizationRepository, UserRepository
+from tests.graph.conftest import PASSWORD
+
+DOCUMENT_CREATE = 'mutation { documentCreate(input: {title: "During"}) { __typename } }'
+DOCUMENT_COUNT = "{ documents(first: 1) { totalCount } }"
+LOGIN = """
+mutation { login(input: {login: "editor", password: "wrong password"}) { __typename } }
+"""
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+BASE = "http://testserver"
+DOCUMENT_CREATE_RETURNING = """
+mutation {
+  documentCreate(input: {title: "During"}) {
+    ... on DocumentCreateSuccess { document { id version } }
+  }
+}
+"""
+DOCUMENT_UPDATE = """
+mutation ($id: ID!) {
+  documentUpdate(input: {id: $id, expectedVersion: 1, title: "Changed"}) { __typename }
+}
+"""
+DOCUMENT_TITLE = "{ documents(first: 1) { edges { node { title } } } }"
+LOCK_DOCUMENT = text("SELECT 1 FROM documents WHERE id = :id FOR UPDATE")
+WAITING = text("SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' LIMIT 1")
+
+
+@dataclass
+class Outage:
+    """An app on a PostgreSQL server of its own, which the test may stop and start."""
+
+    data_dir: Path
+    url: str
+    client: httpx.AsyncClient
+    production: httpx.AsyncClient
+    token: str
+
+    async def stop_database(self) -> None:
+        await asyncio.to_thread(embedded.stop, self.data_dir)
+
+    async def start_database(self) -> str:
+        return await asyncio.to_thread(embedded.start, self.data_dir, stop_on_exit=True)
+
+    async def post(self, query: str, *, token: str | None = None, **headers: str) -> httpx.Response:
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        return await self.client.post("/graphql", json={"query": query}, headers=headers)
+
+
+async def _editor_session(db: Database, settings: Settings) -> str:
+    async with db.transaction() as session:
+        org = await OrganizationRepository(session).create(slug="outage", name="Outage")
+        scope = Scope.system(org.id)
+        user = await create_user(
+            UserRepository(session, scope),
+            username="editor",
+            email="editor@example.com",
+            password=PASSWORD,
+            full_name="Editor",
+            roles=[Role.EDITOR],
+            settings=settings,
+        )
+        token, _ = await SessionRepository(session, scope).open(user.id, ttl=timedelta(hours=1))
+    return token
+
+
+@pytest.fixture
+async def outage(settings: Settings, server_settings: ServerSettings) -> AsyncIterator[Outage]:
+    workdir = Path(tempfile.mkdtemp(prefix="khub-outage-"))
+    data_dir = workdir / "pgdata"
+    url = await asyncio.to_thread(embedded.start, data_dir, stop_on_exit=True)
+    settings = replace(settings, database_url=url, connect_retries=0)
+    engine = create_engine(url, settings)
+    db = Database(url=url, engine=engine, sessions=session_factory(engine), settings=settings)
+    try:
+        await upgrade(url)
+        token = await _editor_session(db, settings)
+        development = replace(server_settings, database=settings)
+        apps = [create_app(replace(development, production=p), database=db) for p in (False, True)]
+        async with (
+            httpx.AsyncClient(transport=httpx.ASGITransport(app=apps[0]), base_url=BASE) as client,
+            httpx.AsyncClient(transport=httpx.ASGITransport(app=apps[1]), base_url=BASE) as prod,
+        ):
+            yield Outage(data_dir, url, client, prod, token)
+    finally:
+        await engine.dispose()
+        await asyncio.to_thread(embedded.stop, data_dir)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def assert_unavailable(response: httpx.Response) -> None:
+    assert response.status_code == 503, response.text
+    assert int(response.headers["retry-after"]) > 0
+    body = response.json()
+    assert "data" not in body
+    (error,) = body["errors"]
+    assert error["extensions"] == {"code": "SERVICE_UNAVAILABLE"}
+    assert "Traceback" not in response.text and "connect" not in error["message"].lower()
+
+
+async def test_an_outage_is_503_and_not_ready_then_service_resumes(outage: Outage) -> None:
+    before = await outage.post(DOCUMENT_COUNT, token=outage.token)
+    assert before.json() == {"data": {"documents": {"totalCount": 0}}}
+
+    await outage.stop_database()
+    signed_in = await outage.post(DOCUMENT_CREATE, token=outage.token)
+    anonymous = await outage.post(LOGIN)
+    strict = await outage.post(DOCUMENT_COUNT, token=outage.token, Accept=GRAPHQL_RESPONSE)
+    production = await outage.production.post(
+        "/graphql",
+        json={"query": DOCUMENT_COUNT},
+        headers={"Authorization": f"Bearer {outage.token}"},
+    )
+    ready = await outage.client.get("/readyz")
+    alive = await outage.client.get("/healthz")
+
+    assert_unavailable(signed_in)
+    assert_unavailable(anonymous)
+    assert_unavailable(strict)
+    assert_unavailable(production)
+    assert strict.headers["content-type"].startswith(GRAPHQL_RESPONSE)
+    assert ready.status_code == 503
+    assert ready.json()["status"] == "not ready"
+    assert ready.json()["database"] == "unreachable"
+    assert alive.status_code == 200
+
+    assert await outage.start_database() == outage.url
+    ready_again = await outage.client.get("/readyz")
+    created = await outage.post(DOCUMENT_CREATE, token=outage.token)
+    after = await outage.post(DOCUMENT_COUNT, token=outage.token)
+
+    assert ready_again.status_code == 200
+    assert created.json() == {"data": {"documentCreate": {"__typename": "DocumentCreateSuccess"}}}
+    assert after.json() == {"data": {"documents": {"totalCount": 1}}}  # the failed one: none
+
+
+async def test_a_connection_lost_mid_operation_is_503_and_changes_nothing(
+    outage: Outage,
+) -> None:
+    created = await outage.post(DOCUMENT_CREATE_RETURNING, token=outage.token)
+    document = created.json()["data"]["documentCreate"]["document"]
+    engine = create_engine(outage.url, Settings(database_url=outage.url))
+    try:
+        async with engine.connect() as holder:
+            # Hold the row, so the update waits with its connection open; then end that
+            # connection as an administrator (or a failover) would.
+            await holder.execute(LOCK_DOCUMENT, {"id": _row_id(document["id"])})
+            update = asyncio.create_task(
+                outage.client.post(
+                    "/graphql",
+                    json={"query": DOCUMENT_UPDATE, "variables": {"id": document["id"]}},
+                    headers={"Authorization": f"Bearer {outage.token}"},
+                )
+            )
+            await _terminate_the_waiting_update(engine)
+            response = await update
+            await holder.rollback()
+        after = await outage.post(DOCUMENT_TITLE, token=outage.token)
+    finally:
+        await engine.dispose()
+
+    assert_unavailable(response)
+    assert after.json()["data"]["documents"]["edges"][0]["node"]["title"] == "During"
+
+
+def _row_id(global_id: str) -> uuid.UUID:
+    return uuid.UUID(relay.from_base64(global_id)[1])
+
+
+async def _terminate_the_waiting_update(engine: AsyncEngine) -> None:
+    async with engine.connect() as watcher:
+        watcher = await watcher.execution_options(isolation_level="AUTOCOMMIT")
+        for _ in range(200):
+            pid = await watcher.scalar(WAITING)
+            if pid is not None:
+                await watcher.scalar(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+                return
+            await asyncio.sleep(0.05)
+    pytest.fail("the update never waited for the row lock")
