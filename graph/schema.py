@@ -25,7 +25,7 @@ from graph.core.guards import RequireOperationName
 from graph.core.input_check import RefuseUnstorableInput
 from graph.core.limits import limit_rules
 from graph.core.lone_fields import LoneFieldsRule
-from graph.core.nodes import resolve_node, resolve_nodes
+from graph.core.nodes import MANY_NODES, NODE, resolve_node, resolve_nodes
 from graph.core.permissions import IsAuthenticated
 from graph.document.queries import DocumentQueries
 from graph.document.schema import DocumentMutations
@@ -57,11 +57,13 @@ def query_type() -> type:
             resolver=resolve_node,
             description="Any object by its global id; null if absent or not visible.",
             permission_classes=[IsAuthenticated],
+            metadata=NODE,
         )
         nodes: list[relay.Node | None] = strawberry.field(
             resolver=resolve_nodes,
             description="Objects by their global ids, in the order asked.",
             permission_classes=[IsAuthenticated],
+            metadata=MANY_NODES,
         )
 
     return Query

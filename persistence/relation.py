@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Subquery, any_, func, select
+from sqlalchemy import ColumnElement, Select, Subquery, any_, false, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -124,6 +124,30 @@ class OwnOrganization(RowSource):
         model: Any = self.organization
         own = select(model, model.id.label(PARENT)).where(model.id == scope.organization_id)
         return own.subquery()
+
+
+@dataclass(frozen=True)
+class AdminOnly(RowSource):
+    """A relation only admins read (e.g. the audit trail): for anyone else it has no rows."""
+
+    of: Rows
+
+    @property
+    def many(self) -> bool:  # type: ignore[override]
+        return self.of.many
+
+    @property
+    def model(self) -> type[Any]:
+        return self.of.model
+
+    def rows(self, session: AsyncSession | None, scope: Scope) -> Subquery:
+        rows = self.of.rows(session, scope)
+        if scope.is_admin:
+            return rows
+        return select(rows).where(false()).subquery()
+
+    def order_by(self, rows: Subquery) -> list[ColumnElement[Any]]:
+        return self.of.order_by(rows)
 
 
 @dataclass(frozen=True)

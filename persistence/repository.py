@@ -29,8 +29,11 @@ M = TypeVar("M", bound=Base)
 DEFAULT_ORDER = Order()
 
 
-def uuid_array(name: str, values: Sequence[uuid.UUID]) -> Any:
-    """A single `uuid[]` parameter, so `= ANY(...)` is one cached statement for any list size."""
+def uuid_array(name: str, values: Sequence[uuid.UUID] | ColumnElement[Any]) -> Any:
+    """A single `uuid[]` parameter, so `= ANY(...)` is one cached statement for any list size
+    (a parameter the compiled read path binds itself passes through)."""
+    if isinstance(values, ColumnElement):
+        return values
     return bindparam(name, list(values), type_=ARRAY(UUID(as_uuid=True)))
 
 

@@ -31,8 +31,10 @@ from graph.compiler import sqljson
 from graph.compiler.arguments import Env, Params, Uncompilable
 from graph.compiler.selection import Collector
 from graph.core.loaders import RELATED
+from graph.core.nodes import NODES
 from graph.core.pagination import LIST, NESTED
 from graph.core.permissions import IsAdmin, IsAuthenticated, IsSelfOrAdmin
+from graph.document.search import SEARCH
 from persistence.relation import PARENT, Count, RowSource, Values
 from persistence.scope import Scope
 
@@ -105,6 +107,14 @@ class Compiler:
             return self.viewer(field, nodes)  # type: ignore[arg-type]
         if LIST in definition.metadata:
             return root_connection(self, field, nodes, definition.metadata[LIST])
+        if SEARCH in definition.metadata:
+            from graph.compiler.search import search_connection
+
+            return search_connection(self, field, nodes)
+        if NODES in definition.metadata:
+            from graph.compiler.nodes import node_field
+
+            return node_field(self, field, nodes, definition.metadata[NODES])
         raise Uncompilable(f"Query.{name} has no declaration the compiler reads")
 
     def viewer(self, field: GraphQLField, nodes: list[FieldNode]) -> Any:

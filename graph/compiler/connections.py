@@ -33,6 +33,7 @@ class Page:
     after: bool
     before: bool
     total: Any  # a scalar subquery counting every matching row
+    node: Any = None  # builds an edge's node from (rows, field nodes); else the row's object
 
 
 def root_connection(
@@ -153,7 +154,7 @@ def connection(
             value = page.total
         elif name == "edges":
             edge_field = connection_type.fields["edges"]
-            item = _edge(compiler, edge_field, field_nodes, rows, cursor)
+            item = _edge(compiler, edge_field, field_nodes, page, cursor)
             value = sqljson.json_list(item, *output, where=on_page)
         elif name == "pageInfo":
             info_type = get_named_type(connection_type.fields["pageInfo"].type)
@@ -174,7 +175,7 @@ def connection(
 
 
 def _edge(
-    compiler: Compiler, field: GraphQLField, nodes: list[FieldNode], rows: Any, cursor: Any
+    compiler: Compiler, field: GraphQLField, nodes: list[FieldNode], page: Page, cursor: Any
 ) -> ColumnElement[Any]:
     edge_type = get_named_type(field.type)
     selections = [n.selection_set for n in nodes if n.selection_set is not None]
@@ -187,7 +188,10 @@ def _edge(
             value = cursor
         elif name == "node":
             node_type = get_named_type(edge_type.fields["node"].type)
-            value = compiler.object(node_type, rows, field_nodes)
+            if page.node is not None:
+                value = page.node(page.rows, field_nodes)
+            else:
+                value = compiler.object(node_type, page.rows, field_nodes)
         else:
             raise Uncompilable(f"{edge_type.name}.{name}")
         pairs.append((key, value))

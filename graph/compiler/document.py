@@ -27,6 +27,8 @@ from graphql import (
 )
 from graphql.utilities import type_from_ast
 
+from graph.core.input_check import find_refusals
+
 _MISSING = object()
 
 
@@ -44,6 +46,18 @@ class Operation:
             for d in operation.variable_definitions or ()
         ]
         self.plans: OrderedDict[Any, Any] = OrderedDict()
+        self.schema = schema
+        self._literals_refused: bool | None = None
+
+    def refuses(self, variables: dict[str, Any]) -> bool:
+        """Whether the reference refuses an argument before running (a malformed id, text
+        PostgreSQL cannot hold); literals alone are checked once per document."""
+        if not variables and self._literals_refused is not None:
+            return self._literals_refused
+        refused = bool(find_refusals(self.schema, self.operation, self.fragments, variables))
+        if not variables:
+            self._literals_refused = refused
+        return refused
 
     def shape(self, variables: dict[str, Any]) -> tuple[Any, ...]:
         """What of the variables can change the SQL: presence, null, booleans and enums."""

@@ -52,7 +52,10 @@ class Plan:
 
 
 def coerce(schema: Any, operation: Operation, raw: dict[str, Any]) -> Any:
-    """The variables as the executor coerces them; Fallback when they do not coerce."""
+    """The variables as the executor coerces them; Fallback when they do not coerce, or when
+    an argument is input the reference refuses before it runs (`input_check`)."""
+    if operation.refuses(raw):
+        raise Fallback("an argument is refused as input")
     coerced = get_variable_values(
         schema._schema, operation.operation.variable_definitions or (), raw, max_errors=1
     )

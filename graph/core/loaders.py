@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
 
 from persistence.pagination import Order, Page
-from persistence.relation import Count, Rows, Values
+from persistence.relation import AdminOnly, Count, Rows, Values
 from persistence.repository import Repository
 
 K = TypeVar("K")
@@ -43,7 +43,7 @@ class RelationLoader(RepositoryLoader[uuid.UUID, Any]):
     """A loader that is its relation's declaration (`persistence.relation`): the batch runs
     it with `= ANY(:keys)`, and the compiled read path reads it to build the same rows."""
 
-    relation: ClassVar[Rows | Values | Count]
+    relation: ClassVar[Rows | AdminOnly | Values | Count]
 
     async def fetch(self, session: AsyncSession, scope: Any, keys: list[uuid.UUID]) -> list[Any]:
         return await self.relation.fetch(session, scope, keys)

@@ -32,6 +32,14 @@ class LoadedNode(relay.Node):
         return found
 
 
+NODES = "khub.nodes"
+"""The metadata key of `node`/`nodes`: which argument holds the global ids, and whether it is
+a list. The compiled read path finds each type's rows through the type's `loader`, as here."""
+
+NODE = {NODES: ("id", False)}
+MANY_NODES = {NODES: ("ids", True)}
+
+
 def _node_type(info: Info, global_id: relay.GlobalID) -> type[relay.Node] | None:
     """The Node type a global id names; None for a type this schema does not have."""
     try:

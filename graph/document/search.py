@@ -17,6 +17,10 @@ from graph.document.types import Document
 from persistence import errors as domain
 from persistence.document import search
 
+SEARCH = "khub.search"
+"""The metadata key of `searchDocuments`: the compiled read path builds the same statement
+from `persistence.document.search`, the hits' fields by their names below."""
+
 
 @strawberry.type(description="A document that matches a search, with its rank and snippets.")
 class SearchHit:
@@ -103,6 +107,7 @@ class SearchQueries:
         'first. Web-search syntax: words (all must occur, stemmed), "quoted phrases", '
         "-excluded words and OR. A query of stop words only matches nothing.",
         permission_classes=[IsAuthenticated],
+        metadata={SEARCH: True},
     )
     async def search_documents(
         self,

@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-import uuid
-
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from graph.core.loaders import RelationLoader, RepositoryLoader
-from persistence.scope import Scope
-from persistence.user.credentials import ApiKeyRepository
-from persistence.user.models import ApiKey
+from graph.core.loaders import RelationLoader
+from persistence.user.credentials import API_KEY_BY_ID
 from persistence.user.repository import OWN_ORGANIZATION, ROLES_BY_USER, USER_BY_ID
 
 
@@ -27,8 +21,7 @@ class OrganizationByIdLoader(RelationLoader):
     relation = OWN_ORGANIZATION
 
 
-class ApiKeyByIdLoader(RepositoryLoader[uuid.UUID, ApiKey | None]):
-    async def fetch(
-        self, session: AsyncSession, scope: Scope, keys: list[uuid.UUID]
-    ) -> list[ApiKey | None]:
-        return await ApiKeyRepository(session, scope).get_many(keys)
+class ApiKeyByIdLoader(RelationLoader):
+    """The caller's own keys; admins read everyone's."""
+
+    relation = API_KEY_BY_ID

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from persistence.audit.models import AuditEvent
+from persistence.relation import AdminOnly, Rows
 from persistence.repository import Repository
 
 
@@ -56,3 +57,6 @@ class AuditRepository(Repository[AuditEvent]):
             request_id=request_id,
             client_address=client_address,
         )
+
+
+AUDIT_EVENT_BY_ID = AdminOnly(Rows(AuditRepository))

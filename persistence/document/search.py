@@ -141,7 +141,7 @@ def _collections(session: AsyncSession, scope: Scope, filter: SearchFilter) -> A
     root = select(Collection.id).where(*live, Collection.id == filter.collection_id)
     if not filter.include_descendants:
         return root
-    tree = root.cte("subtree", recursive=True)
+    tree = root.cte("subtree", recursive=True, nesting=True)
     # UNION, not UNION ALL: even a cycle the constraints somehow missed ends the walk.
     below = select(Collection.id).where(*live, Collection.parent_id == tree.c.id)
     return select(tree.union(below).c.id)

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, or_, update
 
 from persistence.errors import NotFound, ValidationError
+from persistence.relation import Rows
 from persistence.repository import Repository
 from persistence.user import tokens
 from persistence.user.models import ApiKey, UserSession
@@ -169,3 +170,6 @@ class ApiKeyRepository(Repository[ApiKey]):
             clauses.append(ApiKey.id != except_id)
         stmt = update(ApiKey).where(*clauses).values(revoked_at=func.now())
         return (await self.session.execute(stmt)).rowcount
+
+
+API_KEY_BY_ID = Rows(ApiKeyRepository)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from persistence.audit.repository import AuditRepository
 from persistence.collection.models import Visibility
 from persistence.collection.repository import CollectionRepository
 from persistence.database import Database
@@ -18,6 +19,7 @@ from persistence.document.models import DocumentStatus
 from persistence.document.repository import AnnotationRepository, DocumentRepository, TagRepository
 from persistence.knowledge.repository import KnowledgeEdgeRepository, KnowledgeNodeRepository
 from persistence.scope import Scope
+from persistence.user.credentials import ApiKeyRepository
 from tests.graph.conftest import World
 
 NOON = datetime(2024, 1, 1, 12, 0, 0, tzinfo=UTC)
@@ -48,9 +50,26 @@ async def build(world: World, database: Database) -> Corpus:
         await collections.soft_delete(gone.id)
         documents = DocumentRepository(session, scope)
         rows = [
-            {"title": "Same", "owner_id": editor.id, "collection_id": alpha.id, "created_at": NOON},
-            {"title": "Same", "owner_id": viewer.id, "collection_id": alpha.id, "created_at": NOON},
-            {"title": "Same", "owner_id": editor.id, "created_at": NOON},
+            {
+                "title": "Same",
+                "content": "Release notes: the plan <b>ships</b> & the plan works.",
+                "owner_id": editor.id,
+                "collection_id": alpha.id,
+                "created_at": NOON,
+            },
+            {
+                "title": "Same",
+                "content": "Release notes: the plan <b>ships</b> & the plan works.",
+                "owner_id": viewer.id,
+                "collection_id": alpha.id,
+                "created_at": NOON,
+            },
+            {
+                "title": "Same plan",
+                "content": "no notes",
+                "owner_id": editor.id,
+                "created_at": NOON,
+            },
             {
                 "title": 'Ünïcødé ✓ "quoted" \\ back',
                 "owner_id": editor.id,
@@ -61,6 +80,7 @@ async def build(world: World, database: Database) -> Corpus:
             },
             {
                 "title": "Private plan",
+                "content": "The secret plan \ue000 with a forged mark.",
                 "owner_id": editor.id,
                 "collection_id": secret.id,
                 "visibility": Visibility.PRIVATE,
@@ -105,5 +125,30 @@ async def build(world: World, database: Database) -> Corpus:
             ]
         )
         await KnowledgeNodeRepository(session, scope).soft_delete(d.id)
-    corpus.ids.update(alpha=alpha.id, beta=beta.id, secret=secret.id, documents=created)
+        audit = AuditRepository(session, scope)
+        events = [
+            await audit.record(
+                action="documentUpdate",
+                entity_type="Document",
+                entity_id=created[0].id,
+                changes={"title": {"old": "x", "new": "Same"}},
+                actor_id=editor.id,
+                request_id="r-1",
+            ),
+            await audit.record(action="logout", entity_type="Session", entity_id=None),
+        ]
+        keys = ApiKeyRepository(session, scope)
+        _, ci = await keys.issue(editor.id, name="ci", scopes=["write", "read"])
+        _, bot = await keys.issue(viewer.id, name="bot", scopes=["read"])
+    corpus.ids.update(
+        alpha=alpha.id,
+        beta=beta.id,
+        secret=secret.id,
+        gone=gone.id,
+        documents=created,
+        nodes=nodes,
+        tags=[red.id, blue.id],
+        events=[e.id for e in events],
+        keys=[ci.id, bot.id],
+    )
     return corpus

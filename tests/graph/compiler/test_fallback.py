@@ -85,7 +85,8 @@ async def test_a_null_in_a_non_null_relation_falls_back(
 @pytest.mark.parametrize(
     "query",
     [
-        '{ searchDocuments(query: "x") { totalCount } }',
+        "{ knowledgeSubgraph(rootIds: []) { nodes { label } } }",
+        "{ knowledgeNodes { edges { node { neighbors { edges { node { distance } } } } } } }",
         "{ collections { edges { node { ancestors { name } } } } }",
         "{ __schema { queryType { name } } }",
         "{ knowledgeNodes { edges { node { degree } } } }",
