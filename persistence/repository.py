@@ -37,6 +37,12 @@ def uuid_array(name: str, values: Sequence[uuid.UUID] | ColumnElement[Any]) -> A
     return bindparam(name, list(values), type_=ARRAY(UUID(as_uuid=True)))
 
 
+def applies(value: Any) -> bool:
+    """A filter value that narrows the rows: not None and not an empty string (a bound
+    parameter of the compiled read path stands for a non-empty value)."""
+    return value is not None and not (isinstance(value, str) and value == "")
+
+
 def contains_text(column: Any, needle: Any) -> ColumnElement[bool]:
     """`column` contains `needle` ignoring case (`%` and `_` match as in LIKE). The needle may
     be a value or a bound parameter: the lowering happens in SQL, for every caller alike."""

@@ -9,7 +9,7 @@ from strawberry import relay
 from strawberry.scalars import JSON
 
 from graph.audit.loaders import AuditEventByIdLoader
-from graph.core.loaders import related
+from graph.core.loaders import global_id_of, related
 from graph.core.nodes import LoadedNode
 from graph.core.types import RowType
 from graph.user.loaders import UserByIdLoader
@@ -25,11 +25,8 @@ class AuditEvent(RowType, LoadedNode):
     id: relay.NodeID[str]
     action: str = strawberry.field(description="The mutation, e.g. documentUpdate.")
     entity_type: str = strawberry.field(description="The kind of row changed, e.g. Document.")
-    entity_id: str | None = strawberry.field(
-        description="The global id of the row changed.",
-        resolver=lambda root: (
-            relay.to_base64(root.entity_type, root.entity_id) if root.entity_id else None
-        ),
+    entity_id: str | None = global_id_of(
+        "entity_type", "entity_id", description="The global id of the row changed."
     )
     changes: JSON = strawberry.field(
         description="Changed fields as {field: {old, new}}; secrets are never recorded."

@@ -15,7 +15,7 @@ from graph.collection.loaders import (
     DocumentCountByCollectionTreeLoader,
 )
 from graph.core.enums import Visibility
-from graph.core.loaders import related
+from graph.core.loaders import Counted, related
 from graph.core.nodes import LoadedNode
 from graph.core.pagination import Connection, nested_connection
 from graph.core.types import RowType
@@ -23,11 +23,20 @@ from graph.document.loaders import DocumentsByCollectionLoader
 from graph.user.loaders import UserByIdLoader
 from graph.user.types import User
 from persistence.collection import models
+from persistence.document.repository import DOCUMENT_COUNT_BY_COLLECTION
 
 if TYPE_CHECKING:
     from graph.document.types import Document
 
 DocumentRef = Annotated["Document", strawberry.lazy("graph.document.types")]
+
+
+DOCUMENT_COUNT = Counted(
+    "id",
+    lambda args: () if args.get("include_descendants") else (DOCUMENT_COUNT_BY_COLLECTION,),
+)
+"""`documentCount` as the compiled read path reads it: the direct count only (a subtree's
+count is a recursive query the compiler does not write)."""
 
 
 @strawberry.type(description="A folder of documents; collections nest into a tree.")
@@ -63,7 +72,10 @@ class Collection(RowType, LoadedNode):
         description="The first documents directly in this collection, by title.",
     )
 
-    @strawberry.field(description="How many live documents the caller can see are in it.")
+    @strawberry.field(
+        description="How many live documents the caller can see are in it.",
+        metadata=DOCUMENT_COUNT.metadata,
+    )
     async def document_count(
         self,
         info: strawberry.Info,

@@ -55,15 +55,16 @@ class Env:
         self._memo: dict[int, Any] = {}
 
     def memo(self, key: object, compute: Callable[[], Any]) -> Any:
-        found = self._memo.get(id(key), _MISSING)
-        if found is _MISSING:
+        # the key is kept with its value: an id is unique only while its object lives
+        kept, found = self._memo.get(id(key), (None, _MISSING))
+        if found is _MISSING or kept is not key:
             try:
                 found = compute()
             except Fallback:
                 raise
             except Exception as exc:
                 raise Fallback(str(exc)) from exc
-            self._memo[id(key)] = found
+            self._memo[id(key)] = (key, found)
         return found
 
     def args(self, site: ArgSite) -> dict[str, Any]:

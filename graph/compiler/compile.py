@@ -14,6 +14,7 @@ from typing import Any
 
 from graphql import (
     FieldNode,
+    GraphQLEnumType,
     GraphQLField,
     GraphQLObjectType,
     OperationDefinitionNode,
@@ -30,7 +31,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from graph.compiler import sqljson
 from graph.compiler.arguments import Env, Params, Uncompilable
 from graph.compiler.selection import Collector
-from graph.core.loaders import RELATED
+from graph.core.loaders import COUNTED, GLOBAL_ID_OF, RELATED
 from graph.core.nodes import NODES
 from graph.core.pagination import LIST, NESTED
 from graph.core.permissions import IsAdmin, IsAuthenticated, IsSelfOrAdmin
@@ -171,6 +172,14 @@ class Compiler:
             related = metadata[RELATED]
             parent = rows.c[column_of(model, related.key)]
             return self.relation(field, related.loader, rows, parent, nodes)
+        if COUNTED in metadata:
+            return self.counted(field, nodes, metadata[COUNTED], rows, model)
+        if GLOBAL_ID_OF in metadata:
+            declared = metadata[GLOBAL_ID_OF]
+            id_column = rows.c[column_of(model, declared.id_attribute)]
+            type_column = rows.c[column_of(model, declared.type_attribute)]
+            text = type_column.concat(sqljson.lit(":")).concat(cast(id_column, Text))
+            return sqljson.case_when(id_column.is_not(None), sqljson.base64(text))
         if NESTED in metadata:
             from graph.compiler.connections import nested_connection
 
@@ -187,8 +196,28 @@ class Compiler:
             )
         return value
 
+    def counted(
+        self, field: GraphQLField, nodes: list[FieldNode], declared: Any, rows: Any, model: Any
+    ) -> ColumnElement[Any]:
+        """A `Counted` field: the sum of correlated counts its arguments choose (arguments
+        that choose are enums and booleans, which are part of the plan's key)."""
+        from graph.compiler.arguments import ArgSite
+
+        counts = declared.counts(self.env.args(ArgSite(self.schema, field, nodes[0])))
+        if not counts:
+            raise Uncompilable(f"{field.ast_node or nodes[0].name.value}: not for these arguments")
+        parent = rows.c[column_of(model, declared.key)]
+        total: Any = None
+        for count in counts:
+            value = self.relation(field, _Counting(count), rows, parent, nodes)
+            total = value if total is None else total + value
+        return total  # type: ignore[no-any-return]
+
     def column(self, field: GraphQLField, column: Any) -> ColumnElement[Any]:
-        kind = get_named_type(field.type).name
+        named = get_named_type(field.type)
+        if isinstance(named, GraphQLEnumType):
+            return sqljson.enum_names(column, named, many=_is_list(field.type))
+        kind = named.name
         if kind == "DateTime":
             return sqljson.iso_datetime(column)
         if kind == "Float":
@@ -232,6 +261,18 @@ class Compiler:
             self.uses_sentinel = True
             return func.coalesce(value, SENTINEL_SQL)
         return value
+
+
+class _Counting:
+    """A `Count` relation as `Compiler.relation` reads a loader's."""
+
+    def __init__(self, count: Count) -> None:
+        self.relation = count
+        self.__name__ = "Counted"
+
+
+def _is_list(type_: Any) -> bool:
+    return is_list_type(type_.of_type if is_non_null_type(type_) else type_)
 
 
 def python_type(column: Any) -> type:

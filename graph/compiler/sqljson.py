@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, Text, and_, case, cast, func, literal_column, true
+from sqlalchemy import JSON, Text, and_, case, cast, func, literal_column, select, true
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -114,3 +114,21 @@ def key_json(column: ColumnElement[Any], kind: type) -> ColumnElement[Any]:
 
 
 FALSE = literal_column("false")
+
+
+def enum_names(column: Any, enum: Any, *, many: bool) -> ColumnElement[Any]:
+    """An enum column as GraphQL names its values (`read` is `READ`); as is where the stored
+    values are the names."""
+    stored = {name: str(getattr(v.value, "value", v.value)) for name, v in enum.values.items()}
+    renamed = {value: name for name, value in stored.items() if value != name}
+    if not renamed:
+        return column  # type: ignore[no-any-return]
+
+    def name_of(value: Any) -> Any:
+        return case(*((value == lit(stored), constant(name)) for stored, name in renamed.items()))
+
+    if not many:
+        return name_of(column)
+    items = func.unnest(column).table_valued("value", with_ordinality="n").render_derived()
+    listed = select(json_list(name_of(items.c.value), items.c.n)).select_from(items)
+    return listed.scalar_subquery()

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
 
 import strawberry
 from aiodataloader import DataLoader
 from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry import relay
 from strawberry.types import Info
 
 from persistence.pagination import Order, Page
@@ -59,6 +60,46 @@ class Related:
 
 RELATED = "khub.related"
 """The metadata key of a `related` field's declaration."""
+
+
+@dataclass(frozen=True)
+class Counted:
+    """An aggregate field declared as the sum of `Count` relations under the row's `key`,
+    which the field's arguments (Python names) choose; the compiled read path reads it."""
+
+    key: str
+    counts: Callable[[dict[str, Any]], tuple[Count, ...]]
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        return {COUNTED: self}
+
+
+COUNTED = "khub.counted"
+"""The metadata key of a `Counted` field's declaration."""
+
+
+@dataclass(frozen=True)
+class GlobalIdOf:
+    """A field holding the global id of a row named by two columns (type name and id)."""
+
+    type_attribute: str
+    id_attribute: str
+
+
+GLOBAL_ID_OF = "khub.global_id_of"
+
+
+def global_id_of(type_attribute: str, id_attribute: str, *, description: str) -> Any:
+    """`relay.to_base64(root.<type>, root.<id>)`, null when the id is; declared so the
+    compiled read path writes the same in SQL."""
+
+    def resolve(root: Any) -> str | None:
+        id = getattr(root, id_attribute)
+        return None if id is None else relay.to_base64(getattr(root, type_attribute), id)
+
+    metadata = {GLOBAL_ID_OF: GlobalIdOf(type_attribute, id_attribute)}
+    return strawberry.field(resolver=resolve, description=description, metadata=metadata)
 
 
 class Loaders:

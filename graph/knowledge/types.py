@@ -9,7 +9,7 @@ import strawberry
 from strawberry import relay
 from strawberry.scalars import JSON
 
-from graph.core.loaders import related
+from graph.core.loaders import Counted, related
 from graph.core.nodes import LoadedNode
 from graph.core.types import RowType
 from graph.document.loaders import DocumentByIdLoader
@@ -23,7 +23,18 @@ from graph.knowledge.loaders import (
 )
 from graph.knowledge.traversal import TraversalDirection, neighbors_field
 from persistence.knowledge import models
+from persistence.knowledge.repository import INCOMING_EDGE_COUNT, OUTGOING_EDGE_COUNT
 from persistence.knowledge.traversal import Direction
+
+DEGREE = Counted(
+    "id",
+    lambda args: {
+        Direction.OUT: (OUTGOING_EDGE_COUNT,),
+        Direction.IN: (INCOMING_EDGE_COUNT,),
+        Direction.BOTH: (OUTGOING_EDGE_COUNT, INCOMING_EDGE_COUNT),
+    }[args.get("direction", Direction.BOTH)],
+)
+"""`degree` as the compiled read path reads it; `DegreeByNodeLoader` counts the same rows."""
 
 
 @strawberry.type(description="A typed node of the knowledge graph.")
@@ -55,7 +66,8 @@ class KnowledgeNode(RowType, LoadedNode):
     neighbors = neighbors_field()
 
     @strawberry.field(
-        description="How many live edges touch the node (batched across a whole response)."
+        description="How many live edges touch the node (batched across a whole response).",
+        metadata=DEGREE.metadata,
     )
     async def degree(
         self,

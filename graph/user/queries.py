@@ -7,7 +7,7 @@ from typing import Annotated
 import strawberry
 
 from graph.core.arguments import FILTER, ORDER, After, Before, First, IncludeDeleted, Last
-from graph.core.pagination import Connection, RootList, ordered_by, paginate
+from graph.core.pagination import Connection, RootList, ordered_by
 from graph.core.permissions import IsAuthenticated
 from graph.user.inputs import UserFilter, UserOrder
 from graph.user.types import ApiKey, User
@@ -16,6 +16,9 @@ from persistence.user.credentials import ApiKeyRepository
 from persistence.user.repository import UserRepository
 
 USERS = RootList(UserRepository, ordered_by("username"))
+API_KEYS = RootList(
+    ApiKeyRepository, lambda args: Order("created_at", descending=True), filter=lambda args: None
+)
 
 
 @strawberry.type
@@ -56,6 +59,7 @@ class UserQueries:
     @strawberry.field(
         description="The caller's API keys (admins: everyone's).",
         permission_classes=[IsAuthenticated],
+        metadata=API_KEYS.metadata,
     )
     async def api_keys(
         self,
@@ -65,12 +69,6 @@ class UserQueries:
         last: Last = None,
         before: Before = None,
     ) -> Connection[ApiKey]:
-        return await paginate(
-            info,
-            ApiKeyRepository,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-            order=Order("created_at", descending=True),
+        return await API_KEYS.resolve(
+            info, {"first": first, "after": after, "last": last, "before": before}
         )

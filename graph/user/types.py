@@ -84,10 +84,7 @@ class ApiKey(RowType, LoadedNode):
     id: relay.NodeID[str]
     name: str = strawberry.field(description="What the key is for.")
     prefix: str = strawberry.field(description="The start and end of the secret, to recognise it.")
-    scopes: list[ApiKeyScope] = strawberry.field(
-        description="READ, and WRITE to allow mutations.",
-        resolver=lambda root: [ApiKeyScope(scope) for scope in root.scopes],
-    )
+    scopes: list[ApiKeyScope] = strawberry.field(description="READ, and WRITE to allow mutations.")
     expires_at: datetime | None = strawberry.field(description="After this it stops working.")
     last_used_at: datetime | None = strawberry.field(description="When it last authenticated.")
     revoked_at: datetime | None = strawberry.field(description="When it was revoked, if it was.")

@@ -15,7 +15,7 @@ from persistence.document.models import Annotation, Document, DocumentStatus, Do
 from persistence.errors import ValidationError
 from persistence.ids import new_id
 from persistence.relation import Count, Rows, Through
-from persistence.repository import PrivateToOwner, Repository, contains_text, uuid_array
+from persistence.repository import PrivateToOwner, Repository, applies, contains_text, uuid_array
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ class DocumentRepository(PrivateToOwner, Repository[Document]):
                     )
                 )
             )
-        if filter.search:
+        if applies(filter.search):
             clauses.append(contains_text(Document.title, filter.search))
         return clauses
 
@@ -163,6 +163,7 @@ TAGS_BY_DOCUMENT = Rows(
 ANNOTATIONS_BY_DOCUMENT = Rows(
     AnnotationRepository, key="document_id", many=True, order=("start_offset", "id")
 )
+DOCUMENT_COUNT_BY_COLLECTION = Count(Rows(DocumentRepository, key="collection_id", many=True))
 DOCUMENT_COUNT_BY_TAG = Count(
     Rows(DocumentRepository, through=Through(DocumentTag, "tag_id", "document_id"))
 )
