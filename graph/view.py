@@ -60,26 +60,23 @@ class GraphQLView(GraphQL):
         self.graphiql_page = graphiql.local_page() if settings.graphiql else None
         self.compiled = CompiledReads(schema, settings) if settings.compiled_reads else None
 
-    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
-        """A query answered by its compiled plan when it has one; else Strawberry's answer."""
+    async def run(
+        self, request: Request | WebSocket, context: Any = UNSET, root_value: Any = UNSET
+    ) -> Any:
+        """A query answered by its compiled plan when it has one; else Strawberry's answer,
+        with the requests Strawberry refuses in `text/plain` answered in JSON."""
         if not isinstance(request, Request):
             return await super().run(request, context, root_value)
         if self.compiled is not None:
             compiled = await self.compiled.answer(request, self)
             if compiled is not None:
                 return compiled
-        response = await super().run(request, context, root_value)
+        try:
+            response = await super().run(request, context, root_value)
+        except HTTPException as error:
+            response = error_response(error, request.headers.get("accept", ""))
         response.headers[EXECUTION] = "reference"
         return response
-
-    async def run(
-        self, request: Request | WebSocket, context: Any = UNSET, root_value: Any = UNSET
-    ) -> Any:
-        """Strawberry answers refused requests in `text/plain`; we answer them in JSON."""
-        try:
-            return await super().run(request, context, root_value)
-        except HTTPException as error:
-            return error_response(error, request.headers.get("accept", ""))
 
     async def render_graphql_ide(self, request: Request) -> Response:
         """Our GraphiQL page with locally served assets, or Strawberry's CDN page without them."""

@@ -110,14 +110,14 @@ async def _request_data(request: Request) -> tuple[str, dict[str, Any], str | No
         data: Any = dict(params)
         try:
             data["variables"] = json.loads(params["variables"]) if params.get("variables") else None
-        except ValueError:
+        except (ValueError, RecursionError):
             return "variables are not JSON"
     elif request.method == "POST":
         if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
             return "not a JSON body"
         try:
             data = json.loads(await request.body())
-        except ValueError:
+        except (ValueError, RecursionError):
             return "the body is not JSON"
     else:
         return f"a {request.method} request"
