@@ -64,7 +64,7 @@ class GraphQLView(GraphQL):
         self, request: Request | WebSocket, context: Any = UNSET, root_value: Any = UNSET
     ) -> Any:
         """A query answered by its compiled plan when it has one; else Strawberry's answer,
-        whose refusals (`text/plain` in Strawberry) we answer in JSON."""
+        with the requests Strawberry refuses in `text/plain` answered in JSON."""
         if not isinstance(request, Request):
             return await super().run(request, context, root_value)
         if self.compiled is not None:

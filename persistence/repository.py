@@ -37,9 +37,10 @@ def uuid_array(name: str, values: Sequence[uuid.UUID] | ColumnElement[Any]) -> A
     return bindparam(name, list(values), type_=ARRAY(UUID(as_uuid=True)))
 
 
-def applies(value: Any) -> bool:
-    """A filter value that narrows the rows: not None and not an empty string (a bound
-    parameter of the compiled read path stands for a non-empty value)."""
+def given(value: Any) -> bool:
+    """A filter value the caller gave: neither absent nor the empty string. The compiled read
+    path passes bound parameters here, which always count as given (`if value:` would ask
+    SQLAlchemy for a clause's truth)."""
     return value is not None and not (isinstance(value, str) and value == "")
 
 

@@ -129,21 +129,3 @@ async def test_audit_events_of_non_admins_fall_back_to_the_reference_error(
     assert compiled.execution == "reference"
     assert compiled.json == reference.json
     assert compiled.json["errors"][0]["extensions"]["code"] == "FORBIDDEN"
-
-
-TEXT_FILTERS = """
-query ($text: String) {
-  users(filter: {search: $text}) { totalCount }
-  collections(filter: {nameContains: $text}) { totalCount }
-  documents(filter: {titleContains: $text}) { totalCount }
-  knowledgeNodes(filter: {labelContains: $text}) { totalCount }
-}
-"""
-
-
-async def test_text_filters_compile_given_empty_or_absent(
-    both: Both, world: World, corpus: Corpus
-) -> None:
-    for text in ("a", "", None):
-        compiled, reference = await both(TEXT_FILTERS, {"text": text}, token=world.editor.token)
-        same(compiled, reference)
