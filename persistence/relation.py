@@ -9,7 +9,7 @@ a correlated subquery. Either way the rows come from the repository's scoped `se
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +21,11 @@ from persistence.repository import Repository, uuid_array
 from persistence.scope import Scope
 
 PARENT = "parent_key"
+
+Seed = Callable[[ColumnElement[Any]], ColumnElement[bool]]
+"""Which parent keys a relation's rows are wanted for, as a condition on a key column: the
+batch's `= ANY(:keys)`, or the compiled path's correlated parent. Plain relations filter
+their rows by it afterwards; a `Walked` relation starts its walk from it."""
 
 
 @dataclass(frozen=True)
@@ -41,7 +46,9 @@ class RowSource:
     def model(self) -> type[Any]:
         raise NotImplementedError
 
-    def rows(self, session: AsyncSession | None, scope: Scope) -> Subquery:
+    def rows(
+        self, session: AsyncSession | None, scope: Scope, seed: Seed | None = None
+    ) -> Subquery:
         raise NotImplementedError
 
     def order_by(self, rows: Subquery) -> list[ColumnElement[Any]]:
@@ -51,7 +58,7 @@ class RowSource:
         self, session: AsyncSession, scope: Scope, keys: Sequence[uuid.UUID]
     ) -> list[Any]:
         """For each key in order: its rows (`many`) or its row or None; one statement."""
-        rows = self.rows(session, scope)
+        rows = self.rows(session, scope, _any_of(keys))
         entity = aliased(self.model, rows)
         stmt: Select[Any] = (
             select(entity, rows.c[PARENT])
@@ -82,7 +89,9 @@ class Rows(RowSource):
     def model(self) -> type[Any]:
         return self.repository.model
 
-    def rows(self, session: AsyncSession | None, scope: Scope) -> Subquery:
+    def rows(
+        self, session: AsyncSession | None, scope: Scope, seed: Seed | None = None
+    ) -> Subquery:
         """The scoped rows, with the parent's key as column `parent_key`, as a fresh alias."""
         repo = self.repository(session, scope)  # type: ignore[arg-type]
         stmt = repo.select()
@@ -120,10 +129,47 @@ class OwnOrganization(RowSource):
     def model(self) -> type[Any]:
         return self.organization
 
-    def rows(self, session: AsyncSession | None, scope: Scope) -> Subquery:
+    def rows(
+        self, session: AsyncSession | None, scope: Scope, seed: Seed | None = None
+    ) -> Subquery:
         model: Any = self.organization
         own = select(model, model.id.label(PARENT)).where(model.id == scope.organization_id)
         return own.subquery()
+
+
+@dataclass(frozen=True)
+class Walked(RowSource):
+    """Rows a repository reaches by a recursive walk from each parent key (a collection's
+    ancestors, the documents of its subtree). The walk starts from the seed's keys only —
+    the batch's, or one correlated parent's — never from every row of the table.
+
+    `walk` names the repository method: `(seed) -> Select` of rows with `parent_key`.
+    """
+
+    repository: type[Repository[Any]]
+    walk: str
+    rows_model: type[Any] | None = None
+    many: bool = True
+    order: tuple[str, ...] = ()
+
+    @property
+    def model(self) -> type[Any]:
+        return self.rows_model or self.repository.model
+
+    def rows(
+        self, session: AsyncSession | None, scope: Scope, seed: Seed | None = None
+    ) -> Subquery:
+        if seed is None:
+            raise ValueError("a walk starts from its parent keys")
+        repo = self.repository(session, scope)  # type: ignore[arg-type]
+        return getattr(repo, self.walk)(seed).subquery()  # type: ignore[no-any-return]
+
+    def order_by(self, rows: Subquery) -> list[ColumnElement[Any]]:
+        return Rows.order_by(self, rows)  # type: ignore[arg-type]
+
+
+def _any_of(keys: Sequence[uuid.UUID]) -> Seed:
+    return lambda column: column == any_(uuid_array("keys", keys))
 
 
 @dataclass(frozen=True)
@@ -140,8 +186,10 @@ class AdminOnly(RowSource):
     def model(self) -> type[Any]:
         return self.of.model
 
-    def rows(self, session: AsyncSession | None, scope: Scope) -> Subquery:
-        rows = self.of.rows(session, scope)
+    def rows(
+        self, session: AsyncSession | None, scope: Scope, seed: Seed | None = None
+    ) -> Subquery:
+        rows = self.of.rows(session, scope, seed)
         if scope.is_admin:
             return rows
         return select(rows).where(false()).subquery()
@@ -186,12 +234,12 @@ class Values:
 class Count:
     """How many of a relation's rows each parent key has (e.g. a tag's documents)."""
 
-    rows: Rows
+    rows: RowSource
 
     async def fetch(
         self, session: AsyncSession, scope: Scope, keys: Sequence[uuid.UUID]
     ) -> list[int]:
-        rows = self.rows.rows(session, scope)
+        rows = self.rows.rows(session, scope, _any_of(keys))
         stmt = (
             select(rows.c[PARENT], func.count())
             .where(rows.c[PARENT] == any_(uuid_array("keys", keys)))

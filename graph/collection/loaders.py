@@ -7,8 +7,7 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from graph.core.loaders import CountPerLoader, FirstPerLoader, RelationLoader, RepositoryLoader
-from persistence.collection.models import Collection
-from persistence.collection.repository import COLLECTION_BY_ID, CollectionRepository
+from persistence.collection.repository import ANCESTORS, COLLECTION_BY_ID, CollectionRepository
 from persistence.document.repository import DocumentRepository
 from persistence.pagination import Order
 from persistence.scope import Scope
@@ -18,14 +17,10 @@ class CollectionByIdLoader(RelationLoader):
     relation = COLLECTION_BY_ID
 
 
-class AncestorsByCollectionLoader(RepositoryLoader[uuid.UUID, list[Collection]]):
+class AncestorsByCollectionLoader(RelationLoader):
     """Each collection's chain from the root, for many collections in one recursive query."""
 
-    async def fetch(
-        self, session: AsyncSession, scope: Scope, keys: list[uuid.UUID]
-    ) -> list[list[Collection]]:
-        found = await CollectionRepository(session, scope).ancestors_of(keys)
-        return [found[k] for k in keys]
+    relation = ANCESTORS
 
 
 class ChildCountByCollectionLoader(CountPerLoader):

@@ -23,6 +23,7 @@ from graph.document.loaders import DocumentsByCollectionLoader
 from graph.user.loaders import UserByIdLoader
 from graph.user.types import User
 from persistence.collection import models
+from persistence.collection.repository import DOCUMENTS_BELOW
 from persistence.document.repository import DOCUMENT_COUNT_BY_COLLECTION
 
 if TYPE_CHECKING:
@@ -33,10 +34,12 @@ DocumentRef = Annotated["Document", strawberry.lazy("graph.document.types")]
 
 DOCUMENT_COUNT = Counted(
     "id",
-    lambda args: () if args.get("include_descendants") else (DOCUMENT_COUNT_BY_COLLECTION,),
+    lambda args: (
+        (DOCUMENTS_BELOW,) if args.get("include_descendants") else (DOCUMENT_COUNT_BY_COLLECTION,)
+    ),
 )
-"""`documentCount` as the compiled read path reads it: the direct count only (a subtree's
-count is a recursive query the compiler does not write)."""
+"""`documentCount` as the compiled read path reads it; `DocumentCountByCollectionTreeLoader`
+counts the same rows."""
 
 
 @strawberry.type(description="A folder of documents; collections nest into a tree.")

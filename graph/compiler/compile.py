@@ -240,13 +240,14 @@ class Compiler:
             value = rows.c[relation.value]
             stmt = select(sqljson.json_list(value, value.asc())).where(rows.c[PARENT] == parent)
             return stmt.correlate(parent_rows).scalar_subquery()
+        seed = lambda column: column == parent  # noqa: E731
         if isinstance(relation, Count):
-            rows = relation.rows.rows(None, self.scope)
+            rows = relation.rows.rows(None, self.scope, seed)
             stmt = select(func.count()).select_from(rows).where(rows.c[PARENT] == parent)
             return stmt.correlate(parent_rows).scalar_subquery()
         if not isinstance(relation, RowSource):
             raise Uncompilable(f"{loader.__name__} declares no relation")
-        rows = relation.rows(None, self.scope)
+        rows = relation.rows(None, self.scope, seed)  # a walk starts from this parent only
         item = self.object(get_named_type(field.type), rows, nodes)
         if relation.many:
             if not is_list_type(getattr(field.type, "of_type", field.type)):

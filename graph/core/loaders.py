@@ -14,7 +14,7 @@ from strawberry import relay
 from strawberry.types import Info
 
 from persistence.pagination import Order, Page
-from persistence.relation import AdminOnly, Count, Rows, Values
+from persistence.relation import AdminOnly, Count, Rows, Values, Walked
 from persistence.repository import Repository
 
 K = TypeVar("K")
@@ -44,7 +44,7 @@ class RelationLoader(RepositoryLoader[uuid.UUID, Any]):
     """A loader that is its relation's declaration (`persistence.relation`): the batch runs
     it with `= ANY(:keys)`, and the compiled read path reads it to build the same rows."""
 
-    relation: ClassVar[Rows | AdminOnly | Values | Count]
+    relation: ClassVar[Rows | Walked | AdminOnly | Values | Count]
 
     async def fetch(self, session: AsyncSession, scope: Any, keys: list[uuid.UUID]) -> list[Any]:
         return await self.relation.fetch(session, scope, keys)

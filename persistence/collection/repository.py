@@ -13,7 +13,7 @@ from sqlalchemy import any_, func, literal, select, update
 from persistence.collection.models import Collection
 from persistence.errors import ValidationError
 from persistence.locks import lock_organization
-from persistence.relation import Rows
+from persistence.relation import PARENT, Count, Rows, Seed, Walked
 from persistence.repository import PrivateToOwner, Repository, contains_text, given, uuid_array
 
 
@@ -53,16 +53,19 @@ class CollectionRepository(PrivateToOwner, Repository[Collection]):
             clauses.append(contains_text(Collection.name, filter.search))
         return clauses
 
-    def _lineage(self, starts: Sequence[uuid.UUID]) -> Any:
+    def _lineage(self, starts: Sequence[uuid.UUID] | Seed) -> Any:
         """A recursive CTE of each start and its ancestors, with their depth (0 = start)."""
         org = self.scope.organization_id
+        if not callable(starts):
+            ids = starts
+            starts = lambda column: column == any_(uuid_array("s", ids))  # noqa: E731
         base = select(
             Collection.id.label("start"),
             Collection.id,
             Collection.parent_id,
             literal(0).label("depth"),
-        ).where(Collection.organization_id == org, Collection.id == any_(uuid_array("s", starts)))
-        lineage = base.cte("lineage", recursive=True)
+        ).where(Collection.organization_id == org, starts(Collection.id))
+        lineage = base.cte("lineage", recursive=True, nesting=True)
         step = select(
             lineage.c.start, Collection.id, Collection.parent_id, lineage.c.depth + 1
         ).where(
@@ -72,20 +75,45 @@ class CollectionRepository(PrivateToOwner, Repository[Collection]):
         )
         return lineage.union_all(step)
 
-    async def ancestors_of(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[Collection]]:
-        """Each collection's chain from the root down to its parent, in one statement."""
-        lineage = self._lineage(ids)
-        stmt = (
+    def ancestor_rows(self, seed: Seed) -> Any:
+        """The visible live ancestors of the seed's collections, with the collection as
+        `parent_key` and how far up each is (`ancestor_depth`); the walk passes through
+        ancestors the caller cannot see."""
+        lineage = self._lineage(seed)
+        return (
             self.select()
             .join(lineage, Collection.id == lineage.c.id)
             .where(lineage.c.depth > 0)
-            .add_columns(lineage.c.start)
-            .order_by(lineage.c.start, lineage.c.depth.desc())
+            .add_columns(lineage.c.start.label(PARENT), lineage.c.depth.label("ancestor_depth"))
         )
-        found: dict[uuid.UUID, list[Collection]] = {i: [] for i in ids}
-        for collection, start in await self.session.execute(stmt):
-            found[start].append(collection)
-        return found
+
+    def documents_below(self, seed: Seed) -> Any:
+        """The visible live documents of the seed's collections and of their live visible
+        sub-collections at any depth, with the collection walked from as `parent_key`."""
+        from persistence.document.models import Document
+        from persistence.document.repository import DocumentRepository
+
+        org = self.scope.organization_id
+        start = (
+            select(Collection.id.label("root"), Collection.id)
+            .where(Collection.organization_id == org, seed(Collection.id))
+            .cte("tree", recursive=True, nesting=True)
+        )
+        below = select(start.c.root, Collection.id).where(
+            Collection.organization_id == org,
+            Collection.parent_id == start.c.id,
+            Collection.deleted_at.is_(None),
+            *self.visible(),
+        )
+        tree = start.union(below)  # UNION, not ALL: ends even on a cycle
+        documents = DocumentRepository(self.session, self.scope).select()
+        joined = documents.join(tree, tree.c.id == Document.collection_id)
+        return joined.add_columns(tree.c.root.label(PARENT))
+
+    async def ancestors_of(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[Collection]]:
+        """Each collection's chain from the root down to its parent, in one statement."""
+        found = await ANCESTORS.fetch(self.session, self.scope, ids)
+        return dict(zip(ids, found, strict=True))
 
     async def document_counts(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, DocumentCounts]:
         """Live documents the caller can see in each collection, directly and in its whole
@@ -215,3 +243,7 @@ class CollectionRepository(PrivateToOwner, Repository[Collection]):
 
 
 COLLECTION_BY_ID = Rows(CollectionRepository)
+ANCESTORS = Walked(CollectionRepository, "ancestor_rows", order=("-ancestor_depth",))
+DOCUMENTS_BELOW = Count(Walked(CollectionRepository, "documents_below"))
+"""Documents in a collection and its subtree: what `documentCount(includeDescendants)`
+counts (`document_counts` counts the same rows both ways in one statement)."""

@@ -87,9 +87,7 @@ async def test_a_null_in_a_non_null_relation_falls_back(
     [
         "{ knowledgeSubgraph(rootIds: []) { nodes { label } } }",
         "{ knowledgeNodes { edges { node { neighbors { edges { node { distance } } } } } } }",
-        "{ collections { edges { node { ancestors { name } } } } }",
         "{ __schema { queryType { name } } }",
-        "{ collections { edges { node { documentCount(includeDescendants: true) } } } }",
     ],
 )
 async def test_fields_without_a_declaration_fall_back(both: Both, world: World, query: str) -> None:
