@@ -36,6 +36,7 @@ from graph.core.nodes import NODES
 from graph.core.pagination import LIST, NESTED
 from graph.core.permissions import IsAdmin, IsAuthenticated, IsSelfOrAdmin
 from graph.document.search import SEARCH
+from graph.knowledge.traversal import PATH, SUBGRAPH
 from persistence.relation import PARENT, Count, RowSource, Values
 from persistence.scope import Scope
 
@@ -108,6 +109,11 @@ class Compiler:
             return self.viewer(field, nodes)  # type: ignore[arg-type]
         if LIST in definition.metadata:
             return root_connection(self, field, nodes, definition.metadata[LIST])
+        if PATH in definition.metadata or SUBGRAPH in definition.metadata:
+            from graph.compiler.traversal import shortest_path, subgraph
+
+            walk = shortest_path if PATH in definition.metadata else subgraph
+            return walk(self, field, nodes)
         if SEARCH in definition.metadata:
             from graph.compiler.search import search_connection
 

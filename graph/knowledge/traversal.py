@@ -37,6 +37,11 @@ TraversalDirection = strawberry.enum(
 
 DEFAULTS = NeighborQuery()
 
+PATH = "khub.path"
+SUBGRAPH = "khub.subgraph"
+"""Metadata keys of `shortestPath` and `knowledgeSubgraph`: the compiled read path embeds
+the same walks (`persistence.knowledge.traversal.path_sql`, `subgraph_sql`)."""
+
 EdgeTypes = Annotated[
     list[str] | None,
     strawberry.argument(description="Walk only edges of these types (default: every type)."),
@@ -161,6 +166,7 @@ class TraversalQueries:
             " short ones; null when there is none within `maxDepth`."
         ),
         permission_classes=[IsAuthenticated],
+        metadata={PATH: True},
     )
     async def shortest_path(
         self,
@@ -200,6 +206,7 @@ class TraversalQueries:
             " first, and the edges among them."
         ),
         permission_classes=[IsAuthenticated],
+        metadata={SUBGRAPH: True},
     )
     async def knowledge_subgraph(
         self,

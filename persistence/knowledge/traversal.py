@@ -261,6 +261,23 @@ def _bfs(base: str, direction: Direction, edge_types: Sequence[str] | None, stop
     return _BFS.format(base=base, hops=hops, stop=stop)
 
 
+def path_sql(direction: Direction, edge_types: Sequence[str] | None) -> str:
+    """The shortest-path statement; parameters `:org`, `:starts` (the source alone),
+    `:target`, `:depth` and, with edge types, `:edge_types`. One row: `node_ids`, `edge_ids`,
+    `total_weight`, `found` (0 when there is no route)."""
+    # stop once the target is reached: that level is the fewest hops
+    stop = " AND :target <> ALL(b.nodes)"
+    return _PATH.format(bfs=_bfs(_TO_LIVE_TARGET, direction, edge_types, stop))
+
+
+def subgraph_sql(direction: Direction, edge_types: Sequence[str] | None) -> str:
+    """The subgraph's nodes, closest first: `node_id`, `distance`, `label`; parameters
+    `:org`, `:starts` (the roots), `:depth`, `:limit` (one more than wanted: it tells
+    `truncated`) and, with edge types, `:edge_types`."""
+    stop = " AND cardinality(b.seen) < :limit"
+    return _SUBGRAPH.format(bfs=_bfs(_ALL_STARTS, direction, edge_types, stop))
+
+
 def _params(
     scope: Scope, starts: Sequence[uuid.UUID], edge_types: Sequence[str] | None
 ) -> list[Any]:
@@ -379,9 +396,7 @@ class KnowledgeTraversal:
             bindparam("depth", max_depth, type_=Integer),
             bindparam("target", target_id, type_=UUID(as_uuid=True)),
         ]
-        # stop once the target is reached: that level is the fewest hops
-        stop = " AND :target <> ALL(b.nodes)"
-        sql = _PATH.format(bfs=_bfs(_TO_LIVE_TARGET, direction, edge_types, stop))
+        sql = path_sql(direction, edge_types)
         stmt = (
             text(sql)
             .bindparams(*params)
@@ -418,8 +433,7 @@ class KnowledgeTraversal:
             bindparam("depth", depth, type_=Integer),
             bindparam("limit", limit + 1, type_=Integer),
         ]
-        stop = " AND cardinality(b.seen) < :limit"
-        sql = _SUBGRAPH.format(bfs=_bfs(_ALL_STARTS, direction, edge_types, stop))
+        sql = subgraph_sql(direction, edge_types)
         found = (
             text(sql)
             .bindparams(*params)
