@@ -39,6 +39,7 @@ from graph.http_errors import (
     RequestError,
     error_body,
     error_response,
+    json_depth,
 )
 from graph.settings import ServerSettings
 from persistence.availability import is_unavailable
@@ -60,26 +61,23 @@ class GraphQLView(GraphQL):
         self.graphiql_page = graphiql.local_page() if settings.graphiql else None
         self.compiled = CompiledReads(schema, settings) if settings.compiled_reads else None
 
-    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
-        """A query answered by its compiled plan when it has one; else Strawberry's answer."""
+    async def run(
+        self, request: Request | WebSocket, context: Any = UNSET, root_value: Any = UNSET
+    ) -> Any:
+        """A query answered by its compiled plan when it has one; else Strawberry's answer.
+        Strawberry answers refused requests in `text/plain`; we answer them in JSON."""
         if not isinstance(request, Request):
             return await super().run(request, context, root_value)
         if self.compiled is not None:
             compiled = await self.compiled.answer(request, self)
             if compiled is not None:
                 return compiled
-        response = await super().run(request, context, root_value)
+        try:
+            response = await super().run(request, context, root_value)
+        except HTTPException as error:
+            response = error_response(error, request.headers.get("accept", ""))
         response.headers[EXECUTION] = "reference"
         return response
-
-    async def run(
-        self, request: Request | WebSocket, context: Any = UNSET, root_value: Any = UNSET
-    ) -> Any:
-        """Strawberry answers refused requests in `text/plain`; we answer them in JSON."""
-        try:
-            return await super().run(request, context, root_value)
-        except HTTPException as error:
-            return error_response(error, request.headers.get("accept", ""))
 
     async def render_graphql_ide(self, request: Request) -> Response:
         """Our GraphiQL page with locally served assets, or Strawberry's CDN page without them."""
@@ -125,7 +123,7 @@ class GraphQLView(GraphQL):
         if data.operation_name == "":
             data.operation_name = None  # GraphQL over HTTP: empty means absent
         for name in ("variables", "extensions"):
-            if _depth(getattr(data, name)) > MAX_NESTING_DEPTH:
+            if json_depth(getattr(data, name)) > MAX_NESTING_DEPTH:
                 raise RequestError(400, f"`{name}` nest deeper than {MAX_NESTING_DEPTH} levels.")
         return data
 
@@ -200,17 +198,3 @@ def _codes(response_data: Any) -> set[str]:
         (error.get("extensions") or {}).get("code", "")
         for error in response_data.get("errors") or []
     }
-
-
-def _depth(value: Any) -> int:
-    """How deeply JSON containers nest in `value`, without recursion."""
-    deepest, stack = 0, [(value, 1)]
-    while stack:
-        current, depth = stack.pop()
-        if isinstance(current, dict):
-            current = current.values()
-        elif not isinstance(current, list):
-            continue
-        deepest = max(deepest, depth)
-        stack.extend((item, depth + 1) for item in current if isinstance(item, (dict, list)))
-    return deepest

@@ -14,12 +14,14 @@ import json
 import logging
 from typing import Any
 
+from graphql.language.parser import MAX_NESTING_DEPTH
 from starlette.requests import Request
 from starlette.responses import Response
 
 from graph.compiler.arguments import Env, Fallback
 from graph.compiler.document import Documents, Operation
 from graph.compiler.plan import Plan, coerce, plan_for
+from graph.http_errors import json_depth
 
 log = logging.getLogger("khub.compiler")
 
@@ -110,14 +112,14 @@ async def _request_data(request: Request) -> tuple[str, dict[str, Any], str | No
         data: Any = dict(params)
         try:
             data["variables"] = json.loads(params["variables"]) if params.get("variables") else None
-        except ValueError:
+        except (ValueError, RecursionError):
             return "variables are not JSON"
     elif request.method == "POST":
         if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
             return "not a JSON body"
         try:
             data = json.loads(await request.body())
-        except ValueError:
+        except (ValueError, RecursionError):
             return "the body is not JSON"
     else:
         return f"a {request.method} request"
@@ -130,6 +132,8 @@ async def _request_data(request: Request) -> tuple[str, dict[str, Any], str | No
         variables = {}
     if not isinstance(variables, dict):
         return "variables are not an object"
+    if json_depth(variables) > MAX_NESTING_DEPTH:
+        return "variables nest too deeply"
     return query, variables, name
 
 
