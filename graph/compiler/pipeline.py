@@ -35,7 +35,7 @@ class CompiledReads:
     def __init__(self, schema: Any, settings: Any) -> None:
         self.schema = schema
         self.settings = settings
-        self.documents = Documents(schema, max_tokens=settings.max_tokens)
+        self.documents = Documents(schema)
 
     async def answer(self, request: Request, view: Any) -> Response | None:
         """The compiled response, or None to let the reference executor answer."""
