@@ -64,18 +64,24 @@ class GraphQLView(GraphQL):
     async def run(
         self, request: Request | WebSocket, context: Any = UNSET, root_value: Any = UNSET
     ) -> Any:
-        """A query answered by its compiled plan when it has one; else Strawberry's answer.
+        """A query answered by its compiled plan when it has one; else Strawberry's answer,
+        in the context the compiled path authenticated (one authentication per request).
         Strawberry answers refused requests in `text/plain`; we answer them in JSON."""
         if not isinstance(request, Request):
             return await super().run(request, context, root_value)
+        handed: Context | None = None
         if self.compiled is not None:
             compiled = await self.compiled.answer(request, self)
-            if compiled is not None:
+            if isinstance(compiled, Response):
                 return compiled
+            handed = compiled
         try:
-            response = await super().run(request, context, root_value)
+            response = await super().run(request, handed or context, root_value)
         except HTTPException as error:
             response = error_response(error, request.headers.get("accept", ""))
+        finally:
+            if handed is not None:  # finished already unless it was refused before running
+                await handed.operation.finish(commit=False)
         response.headers[EXECUTION] = "reference"
         return response
 
