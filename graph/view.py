@@ -13,8 +13,10 @@ answer is GraphQL-shaped JSON.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from graphql import GraphQLError
 from graphql.language.parser import MAX_NESTING_DEPTH
@@ -99,6 +101,14 @@ class GraphQLView(GraphQL):
             settings=self.settings,
             request_id=request.scope.get("state", {}).get("request_id") or "-",
         )
+
+    def encode_json(self, data: object) -> bytes:
+        """orjson: several times faster than `json`. Values it refuses (an unpaired
+        surrogate echoed in a message, an integer past 64 bits) go through `json`."""
+        try:
+            return orjson.dumps(data)
+        except TypeError:
+            return json.dumps(data, separators=(",", ":")).encode()
 
     def parse_json(self, data: str | bytes) -> Any:
         """JSON in UTF-8. Strawberry parses the POST body (bytes) here, which must be one

@@ -10,10 +10,10 @@ path produced it in `X-Khub-Execution`.
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
+import orjson
 from graphql.language.parser import MAX_NESTING_DEPTH
 from starlette.requests import Request
 from starlette.responses import Response
@@ -117,15 +117,17 @@ async def _request_data(request: Request) -> tuple[str, dict[str, Any], str | No
         params = request.query_params
         data: Any = dict(params)
         try:
-            data["variables"] = json.loads(params["variables"]) if params.get("variables") else None
-        except (ValueError, RecursionError):
+            data["variables"] = (
+                orjson.loads(params["variables"]) if params.get("variables") else None
+            )
+        except ValueError:
             return "variables are not JSON"
     elif request.method == "POST":
         if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
             return "not a JSON body"
         try:
-            data = json.loads(await request.body())
-        except (ValueError, RecursionError):
+            data = orjson.loads(await request.body())
+        except ValueError:  # not JSON, not UTF-8, an unpaired surrogate, nested too deeply
             return "the body is not JSON"
     else:
         return f"a {request.method} request"
