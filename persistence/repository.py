@@ -34,6 +34,13 @@ def uuid_array(name: str, values: Sequence[uuid.UUID]) -> Any:
     return bindparam(name, list(values), type_=ARRAY(UUID(as_uuid=True)))
 
 
+def given(value: Any) -> bool:
+    """A filter value the caller gave: neither absent nor the empty string. The compiled read
+    path passes bound parameters here, which always count as given (`if value:` would ask
+    SQLAlchemy for a clause's truth)."""
+    return value is not None and not (isinstance(value, str) and value == "")
+
+
 def contains_text(column: Any, needle: Any) -> ColumnElement[bool]:
     """`column` contains `needle` ignoring case (`%` and `_` match as in LIKE). The needle may
     be a value or a bound parameter: the lowering happens in SQL, for every caller alike."""

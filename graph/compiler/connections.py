@@ -272,7 +272,7 @@ def _symbolic_filter(compiler: Compiler, site: ArgSite, declaration: RootList, a
     symbolic = {}
     for item in dataclasses.fields(current):
         value = getattr(current, item.name)
-        if value is None or isinstance(value, bool):
+        if value is None or isinstance(value, bool) or value == "":
             continue
         symbolic[item.name] = compiler.params.bind(
             lambda env, name=item.name: getattr(domain(env), name)

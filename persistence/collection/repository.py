@@ -14,7 +14,7 @@ from persistence.collection.models import Collection
 from persistence.errors import ValidationError
 from persistence.locks import lock_organization
 from persistence.relation import Rows
-from persistence.repository import PrivateToOwner, Repository, contains_text, uuid_array
+from persistence.repository import PrivateToOwner, Repository, contains_text, given, uuid_array
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ class CollectionRepository(PrivateToOwner, Repository[Collection]):
             clauses.append(Collection.parent_id == filter.parent_id)
         if filter.roots_only:
             clauses.append(Collection.parent_id.is_(None))
-        if filter.search:
+        if given(filter.search):
             clauses.append(contains_text(Collection.name, filter.search))
         return clauses
 

@@ -15,7 +15,7 @@ from persistence.document.models import Annotation, Document, DocumentStatus, Do
 from persistence.errors import ValidationError
 from persistence.ids import new_id
 from persistence.relation import Count, Rows, Through
-from persistence.repository import PrivateToOwner, Repository, contains_text, uuid_array
+from persistence.repository import PrivateToOwner, Repository, contains_text, given, uuid_array
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ class DocumentRepository(PrivateToOwner, Repository[Document]):
                     )
                 )
             )
-        if filter.search:
+        if given(filter.search):
             clauses.append(contains_text(Document.title, filter.search))
         return clauses
 

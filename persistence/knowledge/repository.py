@@ -14,7 +14,7 @@ from sqlalchemy.orm import aliased
 from persistence.errors import ValidationError
 from persistence.knowledge.models import EMBEDDING_DIMENSIONS, KnowledgeEdge, KnowledgeNode
 from persistence.relation import Rows
-from persistence.repository import Repository, contains_text, uuid_array
+from persistence.repository import Repository, contains_text, given, uuid_array
 
 # pgvector stores float4: a finite float beyond this overflows on the server.
 FLOAT4_MAX = 3.4028234663852886e38
@@ -71,7 +71,7 @@ class KnowledgeNodeRepository(Repository[KnowledgeNode]):
             clauses.append(KnowledgeNode.node_type == filter.node_type)
         if filter.source_document_id is not None:
             clauses.append(KnowledgeNode.source_document_id == filter.source_document_id)
-        if filter.search:
+        if given(filter.search):
             clauses.append(contains_text(KnowledgeNode.label, filter.search))
         return clauses
 

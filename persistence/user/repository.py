@@ -14,7 +14,7 @@ from persistence.errors import NotFound, ValidationError
 from persistence.ids import new_id
 from persistence.locks import lock_organization
 from persistence.relation import OwnOrganization, Rows, Values
-from persistence.repository import Repository, contains_text, execute_write
+from persistence.repository import Repository, contains_text, execute_write, given
 from persistence.user.models import Organization, Role, User, UserRole
 
 
@@ -36,7 +36,7 @@ class UserRepository(Repository[User]):
 
     def filters(self, filter: UserFilter) -> list[Any]:
         clauses: list[Any] = []
-        if filter.search:
+        if given(filter.search):
             clauses.append(
                 or_(
                     contains_text(User.username, filter.search),

@@ -56,7 +56,7 @@ async def _create(
         headers={"Authorization": f"Bearer {token}"},
     )
     payload = response.json()["data"][field]
-    key, value = next(iter(payload.items()))
+    (value,) = payload.values()
     return value["id"] if isinstance(value, dict) else value
 
 

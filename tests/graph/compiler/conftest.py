@@ -51,8 +51,8 @@ class Both:
 
 
 @pytest.fixture(scope="session")
-def reference_app(server_settings: ServerSettings, database: Database) -> Any:
-    return create_app(replace(server_settings, compiled_reads=False), database=database)
+def reference_app(server_settings: ServerSettings, app_database: Database) -> Any:
+    return create_app(replace(server_settings, compiled_reads=False), database=app_database)
 
 
 @pytest.fixture
