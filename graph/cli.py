@@ -17,6 +17,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import TextIO
 
+import uvloop
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
@@ -333,6 +334,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     try:
+        if args.command == "serve":  # a single server process runs in this loop
+            return uvloop.run(args.run(args, settings))
         return asyncio.run(args.run(args, settings))
     except (CommandError, EmbeddedPostgresError, RoleSetupError) as exc:
         print(f"error: {exc}", file=sys.stderr)

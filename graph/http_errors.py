@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from typing import Any
 
 from cross_web import HTTPException
 from starlette.responses import Response
@@ -65,3 +66,17 @@ def error_response(error: HTTPException, accept: str) -> Response:
         headers=headers,
         media_type=f"{media_type(accept)}; charset=utf-8",
     )
+
+
+def json_depth(value: Any) -> int:
+    """How deeply JSON containers nest in `value`, without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        current, depth = stack.pop()
+        if isinstance(current, dict):
+            current = current.values()
+        elif not isinstance(current, list):
+            continue
+        deepest = max(deepest, depth)
+        stack.extend((item, depth + 1) for item in current if isinstance(item, (dict, list)))
+    return deepest

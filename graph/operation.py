@@ -10,17 +10,26 @@ read-write transaction, committed only when the operation finishes without a bug
 from __future__ import annotations
 
 import asyncio
+import logging
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
+from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from persistence.database import READ_ONLY_SNAPSHOT, Database, scope_transaction
 
+log = logging.getLogger(__name__)
+
 
 class OperationFinished(RuntimeError):
     """Work asked for the connection after the operation gave it back."""
+
+
+AUTHENTICATE = "SELECT * FROM khub_authenticate($1, $2, $3, $4)"
+"""Confines the transaction and resolves a bearer token in one statement (migration 0010)."""
 
 
 class Operation:
@@ -28,7 +37,10 @@ class Operation:
 
     Its organization is fixed once, by authentication (or by the `login` that makes up the
     whole operation), before its transaction begins, and never changes afterwards: the
-    transaction is confined to it when it begins.
+    transaction is confined to it when it begins. A query's transaction begins with the
+    statement that authenticates the caller, which also confines it; the connection is used
+    directly (the compiled path needs no ORM session) and an AsyncSession joins the
+    transaction only when a resolver asks for one.
     """
 
     def __init__(self, db: Database) -> None:
@@ -40,6 +52,7 @@ class Operation:
         self._organization_id: uuid.UUID | None = None
         self._identified = False
         self._finished = False
+        self._stamp: tuple[Any, ...] | None = None
 
     def identify(self, organization_id: uuid.UUID | None) -> None:
         """Fix the organization the operation's transaction is confined to; once only."""
@@ -48,72 +61,134 @@ class Operation:
         self._organization_id = organization_id
         self._identified = True
 
+    async def authenticate(
+        self, organization_id: uuid.UUID, *, api_key: bool, secret_hash: str
+    ) -> Row[Any]:
+        """The caller's credential, account and roles, in the statement that confines the
+        transaction to the token's organization (to none when the token opens nothing).
+
+        A query's snapshot begins with it. A mutation authenticates in a short transaction
+        of its own, committed at once (as `apart`), so that `passwordChange` can still keep
+        its bookkeeping apart from the mutation's transaction; an API key's stale stamp is
+        then written in the same statement. A query's read-only snapshot cannot write it:
+        `finish` stamps it afterwards, at most once a minute per key.
+        """
+        values = (
+            organization_id,
+            api_key,
+            secret_hash,
+            str(self.db.settings.statement_timeout_ms),
+        )
+        async with self._lock:
+            connection = await self._connect()
+            if connection.in_transaction():
+                raise RuntimeError("the operation's transaction has begun already")
+            if self.read_only:
+                await connection.execution_options(**READ_ONLY_SNAPSHOT)
+                await connection.begin()
+                row = (await connection.exec_driver_sql(AUTHENTICATE, values)).one()
+                if row.stamp_due:
+                    self._stamp = values
+                return row
+            async with connection.begin():
+                return (await connection.exec_driver_sql(AUTHENTICATE, values)).one()
+
     @asynccontextmanager
     async def apart(self, organization_id: uuid.UUID | None) -> AsyncIterator[AsyncSession]:
         """A short transaction of its own on the operation's connection, confined to
         `organization_id` and committed when the block ends without an exception.
 
-        For authentication (an API key's last use is a write, which a read-only snapshot
-        could not make) and login bookkeeping, which must stand whatever happens to the
-        operation. Only before the operation's transaction begins; a request still holds
-        one connection at most.
+        For login bookkeeping, which must stand whatever happens to the operation. Only
+        before the operation's transaction begins; a request still holds one connection at
+        most.
         """
         async with self._lock:
-            session = await self._open()
-            if session.in_transaction():
+            connection = await self._connect()
+            if connection.in_transaction():
                 raise RuntimeError("the operation's transaction has begun already")
-            async with session.begin():
-                await self._confine(session, organization_id)
-                yield session
+            async with connection.begin():
+                session = AsyncSession(bind=connection, expire_on_commit=False, autoflush=False)
+                try:
+                    await self._confine(connection, organization_id)
+                    yield session
+                finally:
+                    await session.close()  # joined: ending it leaves the transaction be
+
+    @asynccontextmanager
+    async def connection(self) -> AsyncIterator[AsyncConnection]:
+        """The operation's connection in its transaction, for one statement at a time."""
+        async with self._lock:
+            yield await self._begun()
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
         """The operation's session, for one batch of work at a time."""
         async with self._lock:
-            session = await self._open()
-            if not session.in_transaction():
-                if self.read_only and self._connection is not None:
-                    await self._connection.execution_options(**READ_ONLY_SNAPSHOT)
-                await session.begin()
-                await self._confine(session, self._organization_id)
-            yield session
+            yield self._joined(await self._begun())
 
-    async def _confine(self, session: AsyncSession, organization_id: uuid.UUID | None) -> None:
+    async def _begun(self) -> AsyncConnection:
+        connection = await self._connect()
+        if not connection.in_transaction():
+            if self.read_only:
+                await connection.execution_options(**READ_ONLY_SNAPSHOT)
+            await connection.begin()
+            await self._confine(connection, self._organization_id)
+        return connection
+
+    def _joined(self, connection: AsyncConnection) -> AsyncSession:
+        """An ORM session in the connection's transaction; it never ends that transaction."""
+        if self._session is None:
+            self._session = AsyncSession(bind=connection, expire_on_commit=False, autoflush=False)
+        return self._session
+
+    async def _confine(
+        self, connection: AsyncConnection, organization_id: uuid.UUID | None
+    ) -> None:
         """Confine a transaction, as it begins, to an organization, for row-level security.
         The connection's role is the app's own, which the policies hold
         (`persistence/roles.py`)."""
         await scope_transaction(
-            session,
+            connection,
             organization_id=organization_id,
             statement_timeout_ms=self.db.settings.statement_timeout_ms,
         )
 
-    async def _open(self) -> AsyncSession:
+    async def _connect(self) -> AsyncConnection:
         if self._finished:
             # A resolver still running after its operation ended (a sibling's error nulled
             # the whole result): opening a new connection now would leak it from the pool.
             raise OperationFinished("the operation has already finished")
-        if self._session is None:
+        if self._connection is None:
             self._connection = await self.db.engine.connect()
-            self._session = AsyncSession(
-                bind=self._connection, expire_on_commit=False, autoflush=False
-            )
-        return self._session
+        return self._connection
 
     async def finish(self, *, commit: bool) -> None:
         """Commit (a mutation that met no bug) or roll back, and give the connection back."""
         async with self._lock:
             self._finished = True
-            if self._session is None:
+            connection, session = self._connection, self._session
+            if connection is None:
                 return
+            self._session = self._connection = None
             try:
-                if self._session.in_transaction():
+                if connection.in_transaction():
                     if commit and not self.read_only:
-                        await self._session.commit()
+                        await connection.commit()
                     else:
-                        await self._session.rollback()
+                        await connection.rollback()
+                if self._stamp is not None:
+                    await _stamp(connection, self._stamp)
             finally:
-                await self._session.close()
-                if self._connection is not None:
-                    await self._connection.close()
-                self._session = self._connection = None
+                if session is not None:
+                    await session.close()
+                await connection.close()
+
+
+async def _stamp(connection: AsyncConnection, values: tuple[Any, ...]) -> None:
+    """Record an API key's use: the authentication statement again, on its own in a
+    writable transaction, stamps it unless another request did within the minute."""
+    try:
+        await connection.execution_options(isolation_level="AUTOCOMMIT", postgresql_readonly=False)
+        await connection.exec_driver_sql(AUTHENTICATE, values)
+    except Exception:  # bookkeeping: the operation's answer stands
+        log.warning("could not stamp an API key's last use", exc_info=True)

@@ -6,18 +6,13 @@ from typing import Any
 
 import strawberry
 from strawberry import relay
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxTokensLimiter,
-    ParserCache,
-    ValidationCache,
-)
 from strawberry.schema.config import StrawberryConfig
 
 from graph.audit.queries import AuditQueries
 from graph.audit.types import AuditEvent
 from graph.collection.queries import CollectionQueries
 from graph.collection.schema import CollectionMutations
+from graph.core.documents import CheckedOnce, Documents, validation_rules
 from graph.core.error_log import Schema
 from graph.core.errors import ERROR_TYPES
 from graph.core.extensions import MaskUnexpectedErrors, OperationLifecycle
@@ -77,24 +72,23 @@ class Mutation(UserMutations, DocumentMutations, CollectionMutations, KnowledgeM
 def build_schema(settings: ServerSettings | None = None) -> Schema:
     """The schema with the guard rails of `settings` (development defaults without one)."""
     settings = settings or ServerSettings()
-    # Made once: ValidationCache is keyed by the rules.
-    rules = [*limit_rules(settings), LoneFieldsRule]
     extensions: list[Any] = [
         OperationLifecycle,
         RefuseUnstorableInput,
-        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
-        lambda: ParserCache(maxsize=256),
+        CheckedOnce,
         RequireOperationName,
-        lambda: ValidationCache(maxsize=256),
-        lambda: AddValidationRules(rules),
     ]
     if settings.production:
         # First in, last out: it masks only after OperationLifecycle has logged the bug.
         extensions.insert(0, MaskUnexpectedErrors)
-    return Schema(
+    schema = Schema(
         query=query_type(),
         mutation=Mutation,
         types=[*ERROR_TYPES, AuditEvent],
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=settings.production),
     )
+    # Made once, with the schema: parsing and validation run once per distinct document.
+    rules = validation_rules([*limit_rules(settings), LoneFieldsRule])
+    schema.documents = Documents(rules, max_tokens=settings.max_tokens)
+    return schema

@@ -56,7 +56,10 @@ def configure_serve(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (0.0.0.0: all)")
     parser.add_argument("--port", type=int, default=8000, help="TCP port (0: any free port)")
     parser.add_argument(
-        "--workers", type=positive_int, default=1, help="server processes sharing the port"
+        "--workers",
+        type=positive_int,
+        default=None,
+        help="server processes sharing the port (default: one per CPU in production, else 1)",
     )
     parser.add_argument(
         "--demo",
@@ -96,21 +99,12 @@ async def serve(
 ) -> int:
     # The app factory, in this process or in each worker, reads the URL from here.
     os.environ["DATABASE_URL"] = url
-    config = uvicorn.Config(
-        APP,
-        factory=True,
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        lifespan="on",
-        log_level=args.log_level,
-        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
-    )
+    config = uvicorn_config(args, server_settings)
 
     def announce(port: int) -> None:
         print(banner(args.host, port, server_settings, settings, url, readiness), flush=True)
 
-    if args.workers == 1:
+    if config.workers == 1:
         server = Server(config, on_ready=announce)
         await server.serve()
         return 0 if server.started else STARTUP_FAILURE
@@ -149,6 +143,32 @@ def sigterm_cancels_startup() -> Iterator[None]:
         raise StartupTerminated from None
     finally:
         loop.remove_signal_handler(signal.SIGTERM)
+
+
+def default_workers(server: ServerSettings) -> int:
+    """One process per CPU this process may run on in production; one in development."""
+    if not server.production:
+        return 1
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def uvicorn_config(args: argparse.Namespace, server: ServerSettings) -> uvicorn.Config:
+    """uvloop and httptools in every mode (a single process runs in the CLI's uvloop)."""
+    return uvicorn.Config(
+        APP,
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers or default_workers(server),
+        loop="uvloop",
+        http="httptools",
+        lifespan="on",
+        log_level=args.log_level,
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+    )
 
 
 async def prepare_database(settings: Settings, *, demo: bool) -> tuple[str, Readiness]:

@@ -13,6 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -80,7 +81,10 @@ READ_ONLY_SNAPSHOT = {"isolation_level": "REPEATABLE READ", "postgresql_readonly
 
 
 async def scope_transaction(
-    session: AsyncSession, *, organization_id: uuid.UUID | None, statement_timeout_ms: int
+    session: AsyncSession | AsyncConnection,
+    *,
+    organization_id: uuid.UUID | None,
+    statement_timeout_ms: int,
 ) -> None:
     """Set the transaction's timeout and organization in one round trip.
 

@@ -170,7 +170,9 @@ async def serve_and_measure(
     work: Path,
 ) -> list[ServerRun]:
     print(f"\nkhub serve --workers {workers} (production)", flush=True)
-    server = Server(target.url, workers=workers, log=work / f"serve-{workers}.log")
+    server = Server(
+        target.url, workers=workers, pool_size=args.connections, log=work / f"serve-{workers}.log"
+    )
     try:
         server.wait_ready()
         token = server.login(data.USERNAME, data.PASSWORD, SCALE_SLUG)

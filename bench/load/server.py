@@ -44,7 +44,7 @@ def khub_env(**extra: str) -> dict[str, str]:
 class Server:
     """One `khub serve --workers N`; `stop()` ends it and its workers on every exit path."""
 
-    def __init__(self, database_url: str, *, workers: int, log: Path) -> None:
+    def __init__(self, database_url: str, *, workers: int, pool_size: int, log: Path) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = log
@@ -61,7 +61,14 @@ class Server:
                 "--log-level",
                 "warning",
             ),
-            env=khub_env(KHUB_ENV="production", DATABASE_URL=database_url),
+            # Each worker's pool holds as many connections as wrk keeps open, as a deployment
+            # sizes its pool to its concurrency: a smaller pool closes and reopens its
+            # overflow connections (a login and fresh prepared statements each) all the time.
+            env=khub_env(
+                KHUB_ENV="production",
+                DATABASE_URL=database_url,
+                KHUB_DB_POOL_SIZE=str(pool_size),
+            ),
             stdout=self._log_file,
             stderr=subprocess.STDOUT,
             start_new_session=True,

@@ -1,13 +1,12 @@
-"""Parse and validate once per distinct document, with the same rules as the reference.
+"""A checked document's query operation, as the compiler reads it.
 
-The rules are the schema's own: graphql-core's specified rules plus those its extensions
-add (depth, aliases, introspection in production), and its token limit. A document that
-fails any of them is left to the reference executor, which reports the errors.
+Parsing and validation are the schema's, shared with the reference executor
+(graph/core/documents.py); a document that fails them is left to the reference, which
+reports the errors.
 """
 
 from __future__ import annotations
 
-import inspect
 from collections import OrderedDict
 from typing import Any
 
@@ -15,21 +14,19 @@ from graphql import (
     DocumentNode,
     FragmentDefinitionNode,
     GraphQLEnumType,
-    GraphQLError,
     GraphQLInputObjectType,
     GraphQLList,
     GraphQLNonNull,
     OperationDefinitionNode,
     OperationType,
-    parse,
-    specified_rules,
-    validate,
 )
 from graphql.utilities import type_from_ast
 
+from graph.core.documents import Checked
 from graph.core.input_check import find_refusals
 
 _MISSING = object()
+MAX_OPERATIONS = 16  # operation names remembered per document
 
 
 class Operation:
@@ -92,35 +89,28 @@ def _shape(value: Any, type_: Any) -> Any:
 
 
 class Documents:
-    """An LRU of parsed and validated documents, keyed by text and operation name."""
+    """The query operations of the schema's checked documents (graph/core/documents.py),
+    by text and operation name: parsed and validated once, for both paths."""
 
-    def __init__(self, schema: Any, *, max_tokens: int, maxsize: int = 512) -> None:
+    def __init__(self, schema: Any) -> None:
         self.schema = schema
-        self.max_tokens = max_tokens
-        self.maxsize = maxsize
-        self.rules = [*specified_rules, *_extension_rules(schema)]
-        self._entries: OrderedDict[tuple[str, str | None], Operation | str] = OrderedDict()
 
     def get(self, query: str, operation_name: str | None) -> Operation | str:
         """The query operation, or why the reference executor must answer."""
-        key = (query, operation_name)
-        found = self._entries.get(key)
-        if found is not None:
-            self._entries.move_to_end(key)
-            return found
-        found = self._load(query, operation_name)
-        self._entries[key] = found
-        if len(self._entries) > self.maxsize:
-            self._entries.popitem(last=False)
+        checked = self.schema.documents.get(self.schema._schema, query)
+        found = checked.operations.get(operation_name)
+        if found is None:
+            found = self._load(checked, operation_name)
+            if len(checked.operations) < MAX_OPERATIONS:  # names a client made up stay out
+                checked.operations[operation_name] = found
         return found
 
-    def _load(self, query: str, operation_name: str | None) -> Operation | str:
-        try:
-            document = parse(query, max_tokens=self.max_tokens)
-        except GraphQLError:
+    def _load(self, checked: Checked, operation_name: str | None) -> Operation | str:
+        if checked.document is None:
             return "the document does not parse"
-        if validate(self.schema._schema, document, self.rules):
+        if checked.errors:
             return "the document is not valid"
+        document = checked.document
         operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
         if operation_name is None:
             chosen = operations if len(operations) == 1 else []
@@ -131,14 +121,3 @@ class Documents:
         if chosen[0].operation != OperationType.QUERY:
             return f"a {chosen[0].operation.value}"
         return Operation(self.schema._schema, document, chosen[0])
-
-
-def _extension_rules(schema: Any) -> list[Any]:
-    """The validation rules the schema's extensions add (they are built per operation)."""
-    rules: list[Any] = []
-    for extension in schema.extensions:
-        if inspect.isclass(extension):
-            continue
-        made = extension()
-        rules.extend(getattr(made, "validation_rules", ()))
-    return rules

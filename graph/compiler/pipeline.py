@@ -10,21 +10,25 @@ path produced it in `X-Khub-Execution`.
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
+import orjson
+from graphql.language.parser import MAX_NESTING_DEPTH
 from starlette.requests import Request
 from starlette.responses import Response
 
 from graph.compiler.arguments import Env, Fallback
 from graph.compiler.document import Documents, Operation
 from graph.compiler.plan import Plan, coerce, plan_for
+from graph.context import Context
+from graph.http_errors import json_depth
 
 log = logging.getLogger("khub.compiler")
 
 EXECUTION = "X-Khub-Execution"
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
+FAILED = "the statement failed"  # the snapshot is broken: the reference starts anew
 
 
 class CompiledReads:
@@ -33,30 +37,35 @@ class CompiledReads:
     def __init__(self, schema: Any, settings: Any) -> None:
         self.schema = schema
         self.settings = settings
-        self.documents = Documents(schema, max_tokens=settings.max_tokens)
+        self.documents = Documents(schema)
 
-    async def answer(self, request: Request, view: Any) -> Response | None:
-        """The compiled response, or None to let the reference executor answer."""
-        reason = await self._answer(request, view)
-        if isinstance(reason, Response):
-            return reason
-        if not self.settings.production:
-            log.debug("reference executor: %s", reason)
-        return None
-
-    async def _answer(self, request: Request, view: Any) -> Response | str:
+    async def answer(self, request: Request, view: Any) -> Response | Context | None:
+        """The compiled response; or, to let the reference executor answer, the context
+        it should run in (authenticated already, its snapshot begun; the caller finishes
+        it), or None when it needs a fresh one."""
         given = await _request_data(request)
         if isinstance(given, str):
-            return given
+            return self._fallback(given)
         query, variables, operation_name = given
         operation = self.documents.get(query, operation_name)
         if isinstance(operation, str):
-            return operation
-        context = await view.get_context(request, Response())
+            return self._fallback(operation)
+        context = await view.get_context(request, None)
+        handed_over = False
         try:
-            return await self._run(context, operation, variables)
+            answer = await self._run(context, operation, variables)
+            if isinstance(answer, Response):
+                return answer
+            handed_over = context.authenticated and answer != FAILED
+            self._fallback(answer)
+            return context if handed_over else None
         finally:
-            await context.operation.finish(commit=False)
+            if not handed_over:
+                await context.operation.finish(commit=False)
+
+    def _fallback(self, reason: str) -> None:
+        if not self.settings.production:
+            log.debug("reference executor: %s", reason)
 
     async def _run(self, context: Any, operation: Operation, variables: dict[str, Any]) -> Any:
         try:
@@ -84,7 +93,7 @@ class CompiledReads:
             return f"a precondition fails: {reason}"
         text = await _execute(context, plan, values)
         if text is None:
-            return "the statement failed"
+            return FAILED
         if not plan.answered(text):
             return "the reference would report an error"
         return _response(context.request, text)
@@ -92,8 +101,7 @@ class CompiledReads:
 
 async def _execute(context: Any, plan: Plan, values: tuple[Any, ...]) -> str | None:
     try:
-        async with context.operation.session() as session:
-            connection = await session.connection()
+        async with context.operation.connection() as connection:
             result = await connection.exec_driver_sql(plan.sql, values)
             return result.scalar()  # type: ignore[no-any-return]
     except Exception:
@@ -109,15 +117,17 @@ async def _request_data(request: Request) -> tuple[str, dict[str, Any], str | No
         params = request.query_params
         data: Any = dict(params)
         try:
-            data["variables"] = json.loads(params["variables"]) if params.get("variables") else None
-        except (ValueError, RecursionError):
+            data["variables"] = (
+                orjson.loads(params["variables"]) if params.get("variables") else None
+            )
+        except ValueError:
             return "variables are not JSON"
     elif request.method == "POST":
         if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
             return "not a JSON body"
         try:
-            data = json.loads(await request.body())
-        except (ValueError, RecursionError):
+            data = orjson.loads(await request.body())
+        except ValueError:  # not JSON, not UTF-8, an unpaired surrogate, nested too deeply
             return "the body is not JSON"
     else:
         return f"a {request.method} request"
@@ -130,6 +140,8 @@ async def _request_data(request: Request) -> tuple[str, dict[str, Any], str | No
         variables = {}
     if not isinstance(variables, dict):
         return "variables are not an object"
+    if json_depth(variables) > MAX_NESTING_DEPTH:
+        return "variables nest too deeply"
     return query, variables, name
 
 

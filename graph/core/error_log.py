@@ -9,6 +9,7 @@ megabyte-sized value cannot be echoed back or written to the log.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 import strawberry
 from graphql import GraphQLError
@@ -20,6 +21,9 @@ from graph.core.errors import camel
 from graph.core.extensions import is_expected
 from graph.core.text import clip
 from persistence.errors import translate
+
+if TYPE_CHECKING:
+    from graph.core.documents import Documents
 
 log = logging.getLogger("khub.graphql")
 
@@ -55,7 +59,10 @@ def report(error: GraphQLError, request_id: str) -> None:
 
 class Schema(strawberry.Schema):
     """Strawberry's schema with our error processing (its own logs each error with a
-    traceback under `strawberry.execution`, client mistakes included)."""
+    traceback under `strawberry.execution`, client mistakes included), and the checked
+    documents both execution paths share (graph/core/documents.py)."""
+
+    documents: Documents
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None

@@ -43,7 +43,7 @@ class Collection(TenantMixin, VersionedMixin, SoftDeleteMixin, Base):
             postgresql_nulls_not_distinct=True,
             info={"field": "name"},
         ),
-        Index("ix_collections_parent", "organization_id", "parent_id"),
+        Index("ix_collections_parent", "organization_id", "parent_id", "name", "id"),
         Index("ix_collections_name", "organization_id", "name", "id"),
         Index("ix_collections_created", "organization_id", "created_at", "id"),
         CheckConstraint("length(trim(name)) > 0", name="name_not_blank"),

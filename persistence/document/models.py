@@ -49,8 +49,8 @@ class Document(TenantMixin, VersionedMixin, SoftDeleteMixin, Base):
             # NO ACTION (the default): checked at the end of the statement, so purging a
             # user is refused while they own rows, yet a whole organization can be deleted.
         ),
-        Index("ix_documents_collection", "organization_id", "collection_id"),
-        Index("ix_documents_owner", "organization_id", "owner_id"),
+        Index("ix_documents_collection", "organization_id", "collection_id", "title", "id"),
+        Index("ix_documents_owner", "organization_id", "owner_id", "created_at", "id"),
         # keyset pagination keys of the document lists: (sort key, id) within the organization
         Index("ix_documents_created", "organization_id", "created_at", "id"),
         Index("ix_documents_updated", "organization_id", "updated_at", "id"),

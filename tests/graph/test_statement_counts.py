@@ -228,3 +228,17 @@ async def test_nodes_by_id_batch_whatever_their_number(
     assert len(small_data["nodes"]) == 2 and len(large_data["nodes"]) == 100
     assert all(large_data["nodes"])
     assert small == large
+
+
+async def test_the_reference_path_authenticates_in_the_statement_that_confines_it(
+    gql: GraphQLClient, world: World, statements: StatementCounter
+) -> None:
+    # searchDocuments does not compile: the reference answers, in the compiled path's
+    # snapshot, without authenticating or confining it again.
+    statements.reset()
+    result = await gql('{ searchDocuments(query: "x") { totalCount } }', token=world.editor.token)
+
+    assert "errors" not in result
+    first, *others = statements.statements
+    assert "khub_authenticate" in first
+    assert not any("khub_authenticate" in s or "set_config" in s for s in others)

@@ -30,17 +30,13 @@ SELECT json_build_object('data', json_build_object('collections', json_build_obj
         SELECT json_agg(json_build_object('node', json_build_object('title', d.title))
                         ORDER BY d.title, d.id)
         FROM (
+          -- ix_documents_collection (organization, collection, title, id): one short
+          -- index range per collection
           SELECT d.id, d.title
-          FROM (
-            -- OFFSET 0 fences the LIMIT off: the documents are found by their collection
-            -- (ix_documents_collection) and the top 10 sorted, instead of walking the
-            -- title index of the whole organization for each collection
-            SELECT d.id, d.title
-            FROM documents d
-            WHERE d.organization_id = CAST(:org AS uuid) AND d.collection_id = p.id
-              AND d.deleted_at IS NULL
-              AND (d.visibility = 'ORGANIZATION' OR d.owner_id = CAST(:viewer AS uuid))
-            OFFSET 0) d
+          FROM documents d
+          WHERE d.organization_id = CAST(:org AS uuid) AND d.collection_id = p.id
+            AND d.deleted_at IS NULL
+            AND (d.visibility = 'ORGANIZATION' OR d.owner_id = CAST(:viewer AS uuid))
           ORDER BY d.title, d.id
           LIMIT 10) d), '[]'))
     )) ORDER BY p.name, p.id)

@@ -53,3 +53,26 @@ async def test_a_document_with_two_operations_and_no_name_is_left_to_the_referen
     )
 
     assert response.headers["x-khub-execution"] == "reference"
+
+
+@pytest.mark.parametrize("levels", [250, 1_500])
+async def test_variables_nested_too_deeply_are_400_for_a_compilable_query(
+    client: httpx.AsyncClient, world: World, levels: int
+) -> None:
+    # An undeclared variable is ignored by coercion: the compiled path must refuse the
+    # request as the reference does, before it reads the variables.
+    nested = '{"a": ' * levels + "1" + "}" * levels
+    body = f'{{"query": "{{ viewer {{ username }} }}", "variables": {{"x": {nested}}}}}'
+
+    response = await client.post(
+        "/graphql",
+        content=body.encode(),
+        headers={
+            "Authorization": f"Bearer {world.viewer.token}",
+            "Content-Type": "application/json",
+        },
+    )
+
+    assert response.status_code == 400
+    assert response.headers["x-khub-execution"] == "reference"
+    assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
