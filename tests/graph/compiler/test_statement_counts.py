@@ -4,6 +4,7 @@ one to authenticate its caller."""
 from __future__ import annotations
 
 import httpx
+from strawberry.relay import to_base64
 
 from persistence.database import Database
 from tests.fixtures.statements import StatementCounter
@@ -67,3 +68,35 @@ async def test_a_deep_compiled_query_runs_one_statement_for_its_data(
         authentication, data = sent
         assert "khub_authenticate" in authentication
         assert MARK in data
+
+
+# everything this branch added, in one operation: still one statement for the data
+WIDE = """
+query ($ids: [ID!]!, $from: ID!, $to: ID!) {
+  nodes(ids: $ids) {
+    id ... on Collection { name ancestors { name } documentCount(includeDescendants: true) }
+  }
+  searchDocuments(query: "plan") { totalCount edges { node { rank highlight document { title } } } }
+  shortestPath(fromId: $from, toId: $to) { length nodes { label degree } }
+  knowledgeSubgraph(rootIds: [$from]) { nodes { label } edges { weight } }
+  apiKeys { edges { node { name scopes } } }
+}
+"""
+
+
+async def test_node_search_walks_and_aggregates_run_one_statement_for_their_data(
+    client: httpx.AsyncClient, world: World, database: Database, statements: StatementCounter
+) -> None:
+    corpus = await build(world, database)
+    nodes = corpus.ids["nodes"]
+    variables = {
+        "ids": [to_base64("Collection", corpus.ids["beta"]), world.editor.global_id],
+        "from": to_base64("KnowledgeNode", nodes[0].id),
+        "to": to_base64("KnowledgeNode", nodes[2].id),
+    }
+
+    sent = await _run(client, statements, WIDE, variables, world.editor.token)
+
+    authentication, data = sent
+    assert "khub_authenticate" in authentication
+    assert MARK in data
