@@ -65,6 +65,8 @@ class CollectionRepository(PrivateToOwner, Repository[Collection]):
             Collection.parent_id,
             literal(0).label("depth"),
         ).where(Collection.organization_id == org, starts(Collection.id))
+        # a seed naming an enclosing query's row stays a reference to that row
+        base = base.correlate_except(Collection)
         lineage = base.cte("lineage", recursive=True, nesting=True)
         step = select(
             lineage.c.start, Collection.id, Collection.parent_id, lineage.c.depth + 1
@@ -97,6 +99,7 @@ class CollectionRepository(PrivateToOwner, Repository[Collection]):
         start = (
             select(Collection.id.label("root"), Collection.id)
             .where(Collection.organization_id == org, seed(Collection.id))
+            .correlate_except(Collection)  # a seed naming an enclosing query's row
             .cte("tree", recursive=True, nesting=True)
         )
         below = select(start.c.root, Collection.id).where(

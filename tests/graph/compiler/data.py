@@ -48,12 +48,16 @@ async def build(world: World, database: Database) -> Corpus:
             [{"name": "Beta", "owner_id": viewer.id, "parent_id": alpha.id}]
         )
         # below a PRIVATE and a deleted collection: ancestors and subtree counts skip them
-        await collections.create_many(
+        _, _, gamma = await collections.create_many(
             [
                 {"name": "Under secret", "owner_id": viewer.id, "parent_id": secret.id},
                 {"name": "Under gone", "owner_id": viewer.id, "parent_id": gone.id},
                 {"name": "Gamma", "owner_id": editor.id, "parent_id": beta.id},
             ]
+        )
+        # ancestors shared by several rows of a page, and by several ancestors' ancestors
+        await collections.create_many(
+            [{"name": "Delta", "owner_id": editor.id, "parent_id": gamma.id}]
         )
         await collections.soft_delete(gone.id)
         documents = DocumentRepository(session, scope)
