@@ -36,7 +36,7 @@ from graph.core.nodes import NODES
 from graph.core.pagination import LIST, NESTED
 from graph.core.permissions import IsAdmin, IsAuthenticated, IsSelfOrAdmin
 from graph.document.search import SEARCH
-from graph.knowledge.traversal import PATH, SUBGRAPH
+from graph.knowledge.traversal import NEIGHBORS, PATH, SUBGRAPH
 from persistence.relation import PARENT, Count, RowSource, Values
 from persistence.scope import Scope
 
@@ -178,6 +178,10 @@ class Compiler:
             related = metadata[RELATED]
             parent = rows.c[column_of(model, related.key)]
             return self.relation(field, related.loader, rows, parent, nodes)
+        if NEIGHBORS in metadata:
+            from graph.compiler.traversal import neighbors
+
+            return neighbors(self, field, nodes, rows)
         if COUNTED in metadata:
             return self.counted(field, nodes, metadata[COUNTED], rows, model)
         if GLOBAL_ID_OF in metadata:

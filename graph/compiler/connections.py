@@ -34,6 +34,7 @@ class Page:
     before: bool
     total: Any  # a scalar subquery counting every matching row
     node: Any = None  # builds an edge's node from (rows, field nodes); else the row's object
+    cursor: Any = None  # an edge's cursor over the rows; else from the sort key and id
 
 
 def root_connection(
@@ -140,10 +141,12 @@ def connection(
     on_page = number <= page.size
     output = (number.desc(),) if page.backwards else (number.asc(),)
     reverse = (number.asc(),) if page.backwards else (number.desc(),)
-    cursor = sqljson.cursor(
-        sqljson.key_json(rows.c[page.key.key], python_type(page.key)), rows.c.id
-    )
-    more = func.count() > page.size
+    cursor = page.cursor
+    if cursor is None:
+        cursor = sqljson.cursor(
+            sqljson.key_json(rows.c[page.key.key], python_type(page.key)), rows.c.id
+        )
+    more = func.count(number) > page.size  # a walk's empty page has one unnumbered row
     selections = [n.selection_set for n in nodes if n.selection_set is not None]
     pairs = []
     for key, field_nodes in compiler.collector.fields(connection_type, selections).items():

@@ -37,6 +37,7 @@ TraversalDirection = strawberry.enum(
 
 DEFAULTS = NeighborQuery()
 
+NEIGHBORS = "khub.neighbors"
 PATH = "khub.path"
 SUBGRAPH = "khub.subgraph"
 """Metadata keys of `shortestPath` and `knowledgeSubgraph`: the compiled read path embeds
@@ -109,6 +110,7 @@ def neighbors_field() -> Any:
             "Nodes within `depth` hops, nearest first (then by label); never the node itself."
             " Batched: a whole list of nodes costs one query."
         ),
+        metadata={NEIGHBORS: True},
     )
 
 

@@ -261,6 +261,26 @@ def _bfs(base: str, direction: Direction, edge_types: Sequence[str] | None, stop
     return _BFS.format(base=base, hops=hops, stop=stop)
 
 
+def neighbors_sql(query: NeighborQuery) -> str:
+    """The neighbors statement for `query`'s shape; parameters `:org`, `:starts`, `:depth`,
+    `:limit` (one more than a page), and as the query has them `:edge_types`,
+    `:node_types`, `:after_distance`, `:after_label`, `:after_id`. Rows: `start_id`,
+    `total`, and the page's `distance`, `node_id`, `edge_id`, `position` (null on a start's
+    row when its page is empty)."""
+    node_types = "" if query.node_types is None else " AND n.node_type = ANY(:node_types)"
+    after = ""
+    if query.after is not None:
+        after = (
+            "\n        WHERE (r.distance, r.label, r.node_id) > (:after_distance,"
+            " CAST(:after_label AS varchar), :after_id)"
+        )
+    return _NEIGHBORS.format(
+        bfs=_bfs(_EACH_START, query.direction, query.edge_types),
+        node_types=node_types,
+        after=after,
+    )
+
+
 def path_sql(direction: Direction, edge_types: Sequence[str] | None) -> str:
     """The shortest-path statement; parameters `:org`, `:starts` (the source alone),
     `:target`, `:depth` and, with edge types, `:edge_types`. One row: `node_ids`, `edge_ids`,
@@ -312,26 +332,15 @@ class KnowledgeTraversal:
             bindparam("depth", query.depth, type_=Integer),
             bindparam("limit", query.first + 1, type_=Integer),
         ]
-        node_types = ""
         if query.node_types is not None:
-            node_types = " AND n.node_type = ANY(:node_types)"
             params.append(bindparam("node_types", list(query.node_types), type_=ARRAY(String)))
-        after_clause = ""
         if after is not None:
-            after_clause = (
-                "\n        WHERE (r.distance, r.label, r.node_id) > (:after_distance,"
-                " CAST(:after_label AS varchar), :after_id)"
-            )
             params += [
                 bindparam("after_distance", after[0], type_=Integer),
                 bindparam("after_label", after[1], type_=String),
                 bindparam("after_id", after[2], type_=UUID(as_uuid=True)),
             ]
-        sql = _NEIGHBORS.format(
-            bfs=_bfs(_EACH_START, query.direction, query.edge_types),
-            node_types=node_types,
-            after=after_clause,
-        )
+        sql = neighbors_sql(query)
         found = (
             text(sql)
             .bindparams(*params)

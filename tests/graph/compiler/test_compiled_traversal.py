@@ -110,3 +110,76 @@ async def test_bad_walk_arguments_fall_back_to_the_reference_error(
     assert compiled.execution == "reference"
     assert compiled.json == reference.json
     assert compiled.json["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+NEIGHBORS = """
+query ($depth: Int, $direction: TraversalDirection, $edgeTypes: [String!],
+       $nodeTypes: [String!], $first: Int, $after: String) {
+  knowledgeNodes(orderBy: {field: LABEL}) { edges { node {
+    label
+    neighbors(depth: $depth, direction: $direction, edgeTypes: $edgeTypes,
+              nodeTypes: $nodeTypes, first: $first, after: $after) {
+      totalCount
+      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+      edges { cursor node {
+        __typename distance node { label } via { type weight }
+      } }
+    }
+  } } }
+}
+"""
+
+NESTED_NEIGHBORS = """
+{
+  knowledgeNodes { edges { node { label neighbors(depth: 2) { edges { node {
+    node { label neighbors(direction: IN) { totalCount edges { node { node { label } } } } }
+  } } } } } }
+}
+"""
+
+
+async def test_neighbors_answer_alike_for_every_principal(
+    both: Both, world: World, corpus: Corpus, outsider: Member
+) -> None:
+    cases: list[dict[str, Any]] = [
+        {},
+        {"depth": 2},
+        {"depth": 4, "direction": "OUT"},
+        {"depth": 2, "direction": "IN", "edgeTypes": ["dep"]},
+        {"depth": 3, "nodeTypes": ["person"], "first": 1},
+        {"first": 0},
+        {"edgeTypes": [], "nodeTypes": []},
+        {"depth": None, "direction": None, "first": None},
+    ]
+    for member in (world.viewer, outsider):
+        for variables in cases:
+            compiled, reference = await both(NEIGHBORS, variables, token=member.token)
+            same(compiled, reference)
+    compiled, reference = await both(NESTED_NEIGHBORS, token=world.admin.token)
+    same(compiled, reference)
+
+
+async def test_paging_neighbors_with_their_cursors_answers_alike(
+    both: Both, world: World, corpus: Corpus
+) -> None:
+    compiled, _ = await both(NEIGHBORS, {"depth": 3, "first": 1}, token=world.editor.token)
+    pages = compiled.json["data"]["knowledgeNodes"]["edges"]
+    cursors = [p["node"]["neighbors"]["pageInfo"]["endCursor"] for p in pages]
+
+    for cursor in [c for c in cursors if c]:
+        variables = {"depth": 3, "first": 1, "after": cursor}
+        compiled, reference = await both(NEIGHBORS, variables, token=world.editor.token)
+        same(compiled, reference)
+
+
+@pytest.mark.parametrize(
+    "variables", [{"depth": 5}, {"depth": 0}, {"first": 101}, {"after": "bm90IGEgY3Vyc29y"}]
+)
+async def test_bad_neighbor_arguments_fall_back_to_the_reference_error(
+    both: Both, world: World, corpus: Corpus, variables: dict[str, Any]
+) -> None:
+    compiled, reference = await both(NEIGHBORS, variables, token=world.viewer.token)
+
+    assert compiled.execution == "reference"
+    assert compiled.json == reference.json
+    assert compiled.json["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"

@@ -86,7 +86,6 @@ async def test_a_null_in_a_non_null_relation_falls_back(
     "query",
     [
         "{ similarNodes(vector: [1.0]) { distance } }",
-        "{ knowledgeNodes { edges { node { neighbors { edges { node { distance } } } } } } }",
         "{ __schema { queryType { name } } }",
     ],
 )
