@@ -179,7 +179,7 @@ class Compiler:
             parent = rows.c[column_of(model, related.key)]
             return self.relation(field, related.loader, rows, parent, nodes)
         if NEIGHBORS in metadata:
-            from graph.compiler.traversal import neighbors
+            from graph.compiler.neighbors import neighbors
 
             return neighbors(self, field, nodes, rows)
         if COUNTED in metadata:

@@ -11,17 +11,14 @@ import re
 from typing import Any
 
 from graphql import FieldNode, GraphQLField, get_named_type
-from sqlalchemy import Float, Integer, String, any_, func, lateral, select, text, true
+from sqlalchemy import Float, Integer, String, any_, func, select, text
 from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.sql.elements import ColumnElement
 
 from graph.compiler import sqljson
 from graph.compiler.arguments import ArgSite, Env, Fallback, Uncompilable
 from graph.compiler.compile import ORGANIZATION, SENTINEL_SQL, Compiler, json_object
-from graph.compiler.connections import ROW_NUMBER, Page, connection
 from graph.core.ids import query_row_id
-from graph.knowledge.traversal import DEFAULTS
-from persistence.errors import DomainError
 from persistence.knowledge import traversal
 from persistence.knowledge.repository import EDGE_BY_ID, NODE_BY_ID
 from persistence.relation import PARENT
@@ -29,7 +26,7 @@ from persistence.relation import PARENT
 UUIDS = ARRAY(UUID(as_uuid=True))
 
 
-def _or(value: Any, default: Any) -> Any:
+def or_default(value: Any, default: Any) -> Any:
     return default if value is None else value
 
 
@@ -43,7 +40,7 @@ def _node_id(value: Any, field: str) -> Any:
     return query_row_id(value, "KnowledgeNode", field=field)  # BadUserInput: Fallback
 
 
-def _embedded(compiler: Compiler, sql: str, binds: dict[str, tuple[Any, Any]]) -> Any:
+def embedded(compiler: Compiler, sql: str, binds: dict[str, tuple[Any, Any]]) -> Any:
     """The walk's text with its `:name` placeholders as the plan's parameters."""
     params = {"org": ORGANIZATION}
     for name, (getter, type_) in binds.items():
@@ -67,7 +64,7 @@ def _listed(
     return listed.scalar_subquery()
 
 
-def _fields(compiler: Compiler, object_type: Any, nodes: list[FieldNode]) -> Any:
+def selected(compiler: Compiler, object_type: Any, nodes: list[FieldNode]) -> Any:
     selections = [n.selection_set for n in nodes if n.selection_set is not None]
     return compiler.collector.fields(object_type, selections).items()
 
@@ -77,7 +74,7 @@ def shortest_path(
 ) -> ColumnElement[Any]:
     site = ArgSite(compiler.schema, field, nodes[0])
     args = compiler.env.args(site)
-    direction = _or(args.get("direction"), traversal.Direction.OUT)
+    direction = or_default(args.get("direction"), traversal.Direction.OUT)
     edge_types = args.get("edge_types")
 
     def arg(env: Env, name: str) -> Any:
@@ -88,7 +85,7 @@ def shortest_path(
         "target": (lambda env: _node_id(arg(env, "to_id"), "toId"), UUID(as_uuid=True)),
         "depth": (
             lambda env: _in_range(
-                _or(arg(env, "max_depth"), traversal.MAX_PATH_DEPTH),
+                or_default(arg(env, "max_depth"), traversal.MAX_PATH_DEPTH),
                 1,
                 traversal.MAX_PATH_DEPTH,
                 "max_depth",
@@ -98,12 +95,12 @@ def shortest_path(
     }
     if edge_types is not None:
         binds["edge_types"] = (lambda env: list(arg(env, "edge_types")), ARRAY(String))
-    walk = _embedded(compiler, traversal.path_sql(direction, edge_types), binds)
+    walk = embedded(compiler, traversal.path_sql(direction, edge_types), binds)
     found = walk.columns(node_ids=UUIDS, edge_ids=UUIDS, total_weight=Float, found=Integer)
     path = found.subquery()
     path_type = get_named_type(field.type)
     pairs = []
-    for key, field_nodes in _fields(compiler, path_type, nodes):
+    for key, field_nodes in selected(compiler, path_type, nodes):
         name = field_nodes[0].name.value
         if name == "__typename":
             value = sqljson.constant(path_type.name)
@@ -131,7 +128,7 @@ def subgraph(compiler: Compiler, field: GraphQLField, nodes: list[FieldNode]) ->
         return env.args(site).get(name)
 
     def limit(env: Env) -> int:
-        given = _or(arg(env, "limit"), traversal.SUBGRAPH_LIMIT)
+        given = or_default(arg(env, "limit"), traversal.SUBGRAPH_LIMIT)
         return _in_range(given, 0, traversal.MAX_SUBGRAPH_NODES, "limit")
 
     binds = {
@@ -141,7 +138,7 @@ def subgraph(compiler: Compiler, field: GraphQLField, nodes: list[FieldNode]) ->
         ),
         "depth": (
             lambda env: _in_range(
-                _or(arg(env, "depth"), traversal.SUBGRAPH_DEPTH),
+                or_default(arg(env, "depth"), traversal.SUBGRAPH_DEPTH),
                 1,
                 traversal.MAX_SUBGRAPH_DEPTH,
                 "depth",
@@ -153,7 +150,7 @@ def subgraph(compiler: Compiler, field: GraphQLField, nodes: list[FieldNode]) ->
     edge_types_param = None
     if edge_types is not None:
         binds["edge_types"] = (lambda env: list(arg(env, "edge_types")), ARRAY(String))
-    walk = _embedded(compiler, traversal.subgraph_sql(direction, edge_types), binds)
+    walk = embedded(compiler, traversal.subgraph_sql(direction, edge_types), binds)
     found = walk.columns(node_id=UUID(as_uuid=True), distance=Integer, label=String).subquery()
     order = (found.c.distance, found.c.label, found.c.node_id)
     numbered = select(found.c.node_id, func.row_number().over(order_by=order).label("n")).subquery()
@@ -165,7 +162,7 @@ def subgraph(compiler: Compiler, field: GraphQLField, nodes: list[FieldNode]) ->
         )
     graph_type = get_named_type(field.type)
     pairs = []
-    for key, field_nodes in _fields(compiler, graph_type, nodes):
+    for key, field_nodes in selected(compiler, graph_type, nodes):
         name = field_nodes[0].name.value
         if name == "__typename":
             value = sqljson.constant(graph_type.name)
@@ -192,139 +189,5 @@ def subgraph(compiler: Compiler, field: GraphQLField, nodes: list[FieldNode]) ->
             value = select(sqljson.json_list(edge, *ordering)).where(*among).scalar_subquery()
         else:
             raise Uncompilable(f"{graph_type.name}.{name}")
-        pairs.append((key, value))
-    return json_object(pairs)
-
-
-def neighbors(
-    compiler: Compiler, field: GraphQLField, nodes: list[FieldNode], parent_rows: Any
-) -> ColumnElement[Any]:
-    """`KnowledgeNode.neighbors`: the reference's walk from the parent row alone, joined
-    LATERAL to a one-row subquery that names the parent's id (the walk's text refers to it)."""
-    site = ArgSite(compiler.schema, field, nodes[0])
-    args = compiler.env.args(site)
-    checked = object()
-
-    def query(env: Env) -> traversal.NeighborQuery:
-        def check() -> traversal.NeighborQuery:
-            given = env.args(site)
-            made = traversal.NeighborQuery(
-                depth=_or(given.get("depth"), DEFAULTS.depth),
-                direction=_or(given.get("direction"), DEFAULTS.direction),
-                edge_types=_tuple(given.get("edge_types")),
-                node_types=_tuple(given.get("node_types")),
-                first=_or(given.get("first"), DEFAULTS.first),
-                after=given.get("after"),
-            )
-            try:
-                made.validate()
-            except DomainError as error:
-                raise Fallback(error.message) from error
-            return made
-
-        return env.memo(checked, check)  # type: ignore[no-any-return]
-
-    shape = traversal.NeighborQuery(
-        direction=_or(args.get("direction"), DEFAULTS.direction),
-        edge_types=_tuple(args.get("edge_types")),
-        node_types=_tuple(args.get("node_types")),
-        after=args.get("after"),
-    )
-    binds: dict[str, tuple[Any, Any]] = {
-        "depth": (lambda env: query(env).depth, Integer()),
-        "limit": (lambda env: query(env).first + 1, Integer()),
-    }
-    if shape.edge_types is not None:
-        binds["edge_types"] = (lambda env: list(query(env).edge_types or ()), ARRAY(String))
-    if shape.node_types is not None:
-        binds["node_types"] = (lambda env: list(query(env).node_types or ()), ARRAY(String))
-    if shape.after is not None:
-        binds["after_distance"] = (lambda env: query(env).after_key()[0], Integer())  # type: ignore[index]
-        binds["after_label"] = (lambda env: query(env).after_key()[1], String())  # type: ignore[index]
-        binds["after_id"] = (
-            lambda env: query(env).after_key()[2],  # type: ignore[index]
-            UUID(as_uuid=True),
-        )
-    name = f"khub_start_{len(compiler.params.getters)}"
-    start = select(parent_rows.c.id.label("id")).correlate(parent_rows).subquery(name)
-    sql = traversal.neighbors_sql(shape).replace(":starts", f"ARRAY[{name}.id]")
-    walk = _embedded(compiler, sql, binds).columns(
-        start_id=UUID(as_uuid=True),
-        total=Integer,
-        distance=Integer,
-        node_id=UUID(as_uuid=True),
-        edge_id=UUID(as_uuid=True),
-        position=Integer,
-    )
-    found = lateral(walk.subquery(), name=f"{name}_walk")
-    rows = (
-        select(
-            found.c.node_id.label("id"),
-            found.c.edge_id,
-            found.c.distance,
-            found.c.total,
-            found.c.position.label(ROW_NUMBER),
-        )
-        .select_from(start.join(found, true()))
-        .subquery()
-    )
-    size = compiler.params.bind(lambda env: query(env).first, Integer())
-    node_rows = NODE_BY_ID.rows(None, compiler.scope)
-    label = select(node_rows.c.label).where(node_rows.c[PARENT] == rows.c.id).scalar_subquery()
-    key = (
-        sqljson.json_text(rows.c.distance).concat(sqljson.lit(",")).concat(sqljson.json_text(label))
-    )
-    return connection(
-        compiler,
-        field,
-        nodes,
-        Page(
-            rows=rows,
-            key=None,
-            size=size,
-            backwards=False,
-            after=shape.after is not None,
-            before=False,
-            total=func.coalesce(func.max(rows.c.total), 0),
-            node=lambda rows_, field_nodes: _neighbor(compiler, field, field_nodes, rows_),
-            cursor=sqljson.cursor(key, rows.c.id),
-        ),
-    )
-
-
-def _tuple(values: Any) -> tuple[str, ...] | None:
-    return None if values is None else tuple(values)
-
-
-def _neighbor(
-    compiler: Compiler, field: GraphQLField, nodes: list[FieldNode], rows: Any
-) -> ColumnElement[Any]:
-    edge_type = get_named_type(get_named_type(field.type).fields["edges"].type)
-    neighbor_type = get_named_type(edge_type.fields["node"].type)
-    pairs = []
-    for key, field_nodes in _fields(compiler, neighbor_type, nodes):
-        name = field_nodes[0].name.value
-        if name == "__typename":
-            value = sqljson.constant(neighbor_type.name)
-        elif name == "distance":
-            value = rows.c.distance
-        elif name in ("node", "via"):
-            relation, id_column = (
-                (NODE_BY_ID, rows.c.id)
-                if name == "node"
-                else (
-                    EDGE_BY_ID,
-                    rows.c.edge_id,
-                )
-            )
-            item_type = get_named_type(neighbor_type.fields[name].type)
-            found = relation.rows(None, compiler.scope)
-            item = select(compiler.object(item_type, found, field_nodes)).where(
-                found.c[PARENT] == id_column
-            )
-            compiler.uses_sentinel = True
-            value = func.coalesce(item.scalar_subquery(), SENTINEL_SQL)
-        else:
-            raise Uncompilable(f"{neighbor_type.name}.{name}")
         pairs.append((key, value))
     return json_object(pairs)
