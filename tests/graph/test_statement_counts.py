@@ -10,6 +10,7 @@ import uuid
 from typing import Any
 
 import pytest
+from strawberry.relay import to_base64
 
 from persistence.audit.repository import AuditRepository
 from persistence.collection.repository import CollectionRepository
@@ -233,10 +234,13 @@ async def test_nodes_by_id_batch_whatever_their_number(
 async def test_the_reference_path_authenticates_in_the_statement_that_confines_it(
     gql: GraphQLClient, world: World, statements: StatementCounter
 ) -> None:
-    # searchDocuments does not compile: the reference answers, in the compiled path's
+    # similarNodes does not compile: the reference answers, in the compiled path's
     # snapshot, without authenticating or confining it again.
     statements.reset()
-    result = await gql('{ searchDocuments(query: "x") { totalCount } }', token=world.editor.token)
+    no_node = to_base64("KnowledgeNode", uuid.UUID(int=1))
+    result = await gql(
+        f'{{ similarNodes(to: "{no_node}") {{ distance }} }}', token=world.editor.token
+    )
 
     assert "errors" not in result
     first, *others = statements.statements

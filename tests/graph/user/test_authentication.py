@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy import select, update
+from strawberry.relay import to_base64
 
 from persistence.database import Database
 from persistence.scope import Scope
@@ -18,7 +19,9 @@ from tests.fixtures.statements import StatementCounter
 from tests.graph.conftest import World
 
 COMPILED = "{ viewer { username roles } documents(first: 1) { totalCount } }"
-REFERENCE = '{ viewer { username } searchDocuments(query: "x") { totalCount } }'
+# similarNodes does not compile (docs/decisions.md, "Compiled read path")
+NO_NODE = to_base64("KnowledgeNode", uuid.UUID(int=1))
+REFERENCE = f'{{ viewer {{ username }} similarNodes(to: "{NO_NODE}") {{ distance }} }}'
 WRITE = 'mutation { documentCreate(input: {title: "x"}) { __typename } }'
 DATA = "/* khub:compiled */"
 
