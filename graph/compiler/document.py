@@ -23,7 +23,7 @@ from graphql import (
 from graphql.utilities import type_from_ast
 
 from graph.core.documents import Checked
-from graph.core.input_check import find_refusals
+from graph.core.input_check import find_refusals, value_refusal
 
 _MISSING = object()
 MAX_OPERATIONS = 16  # operation names remembered per document
@@ -47,14 +47,18 @@ class Operation:
         self._literals_refused: bool | None = None
 
     def refuses(self, variables: dict[str, Any]) -> bool:
-        """Whether the reference refuses an argument before running (a malformed id, text
-        PostgreSQL cannot hold); literals alone are checked once per document."""
-        if not variables and self._literals_refused is not None:
-            return self._literals_refused
-        refused = bool(find_refusals(self.schema, self.operation, self.fragments, variables))
-        if not variables:
-            self._literals_refused = refused
-        return refused
+        """Whether the reference may refuse an argument before running (a malformed id, text
+        PostgreSQL cannot hold): the literals are checked once per document, then each given
+        variable against its declared type (validation made it the argument's type; a value
+        under a skipped field is refused too, and the reference then answers)."""
+        if self._literals_refused is None:
+            found = find_refusals(self.schema, self.operation, self.fragments, {})
+            self._literals_refused = bool(found)
+        return self._literals_refused or any(
+            value_refusal(self.schema, type_, variables[name]) is not None
+            for name, type_ in self.variable_types
+            if name in variables and type_ is not None
+        )
 
     def shape(self, variables: dict[str, Any]) -> tuple[Any, ...]:
         """What of the variables can change the SQL: presence, null, booleans and enums."""

@@ -207,6 +207,12 @@ class _Walk:
         )
 
 
+def value_refusal(schema: GraphQLSchema, type_: GraphQLInputType, value: Any) -> Refusal | None:
+    """The first refusal inside one variable's value, read against its declared type. The
+    compiled path checks a document's literals once and then only each request's values."""
+    return _check(type_, None, value, (), _Walk(schema, {}, {}))
+
+
 def find_refusals(
     schema: GraphQLSchema,
     operation: OperationDefinitionNode,
