@@ -25,7 +25,8 @@ class ServerSettings:
     """How the GraphQL server behaves; production turns off everything meant for development.
 
     Production (`KHUB_ENV=production`) disables GraphiQL, introspection and field
-    suggestions, and masks unexpected errors behind a request id.
+    suggestions, and masks unexpected errors behind a request id. `compiled_reads` off
+    (`KHUB_COMPILED_READS=false`) sends every query to the reference executor.
     """
 
     production: bool = False
@@ -33,6 +34,7 @@ class ServerSettings:
     max_aliases: int = 30
     max_tokens: int = 5_000
     allowed_origins: tuple[str, ...] = ()
+    compiled_reads: bool = True
     database: Settings = field(default_factory=Settings)
 
     @property
@@ -51,5 +53,6 @@ class ServerSettings:
             max_aliases=_int("KHUB_MAX_ALIASES", cls.max_aliases),
             max_tokens=_int("KHUB_MAX_TOKENS", cls.max_tokens),
             allowed_origins=tuple(o.strip() for o in origins.split(",") if o.strip()),
+            compiled_reads=_flag("KHUB_COMPILED_READS", cls.compiled_reads),
             database=Settings.from_env(),
         )
