@@ -19,7 +19,7 @@ import graphql
 from tests.differential.values import Dataset
 
 ROOT = Path(__file__).resolve().parents[2]
-ASSIGNMENTS = 3  # variable assignments per operation that has variables
+ASSIGNMENTS = 2  # variable assignments per operation that has variables
 
 # The row type an ID variable most likely names, by the variable's name.
 ID_HINTS = {

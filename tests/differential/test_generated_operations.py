@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from tests.differential.generated import operations
@@ -24,6 +24,7 @@ from tests.differential.values import PRINCIPALS, Dataset
 EXAMPLES = int(os.environ.get("KHUB_DIFF_EXAMPLES", "2000"))
 COMPILED_SHARE = 0.90
 STRATEGIES: dict[int, st.SearchStrategy[str]] = {}
+SEEN: set[str] = set()
 
 
 def _operations(dataset: Dataset) -> st.SearchStrategy[str]:
@@ -38,7 +39,11 @@ def _operations(dataset: Dataset) -> st.SearchStrategy[str]:
     derandomize=True,
     database=None,
     deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.filter_too_much,
+    ],
 )
 @given(data=st.data())
 async def test_generated_operation_answers_alike_on_both_paths(
@@ -46,6 +51,9 @@ async def test_generated_operation_answers_alike_on_both_paths(
 ) -> None:
     principal = data.draw(st.sampled_from(PRINCIPALS), label="principal")
     query = data.draw(_operations(dataset), label="operation")
+    # Small root fields come up again and again; a repeat costs two requests and proves little.
+    assume(query not in SEEN)
+    SEEN.add(query)
     await differential.compare(
         query, token=dataset.tokens[principal], tally="generated", label=f"as {principal}"
     )
@@ -53,7 +61,7 @@ async def test_generated_operation_answers_alike_on_both_paths(
 
 def test_generated_operations_mostly_run_compiled() -> None:
     tally = TALLIES.get("generated")
-    if tally is None or tally.operations < EXAMPLES:
+    if tally is None or len(tally.documents) < EXAMPLES:
         pytest.skip("the generated operations did not run in this session")
     if not tally.compiler_present:
         pytest.skip("compiler not present: no response carried X-Khub-Execution: compiled")

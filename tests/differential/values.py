@@ -73,6 +73,7 @@ class Dataset:
     ids: list[str] = field(default_factory=list)
     ids_by_type: dict[str, list[str]] = field(default_factory=dict)
     cursors: list[str] = field(default_factory=list)
+    forged: list[str] = field(default_factory=list)
     words: list[str] = field(default_factory=lambda: list(WORDS))
     vector: list[float] = field(default_factory=lambda: unit_vector(0, 2))
 
@@ -88,12 +89,11 @@ class Dataset:
     def forge_ids(self) -> None:
         """Ids that name nothing: a row under another type, an unknown row, garbage."""
         some_user = from_base64(self.ids_by_type["User"][0])[1]
-        self.ids.extend(
-            [
-                to_base64("Document", some_user),
-                to_base64("Collection", uuid.UUID(int=7)),
-                to_base64("Nope", uuid.UUID(int=8)),
-                "not-a-global-id",
-            ]
-        )
+        self.forged = [
+            to_base64("Document", some_user),
+            to_base64("Collection", uuid.UUID(int=7)),
+            to_base64("Nope", uuid.UUID(int=8)),
+            "not-a-global-id",
+        ]
+        self.ids.extend(self.forged)
         self.cursors.extend(["bm90IGEgY3Vyc29y", "", "!!"])
