@@ -4,7 +4,9 @@ are answered by the compiled path.
 Each example draws its principal as well as its operation: for the same time budget that
 gives four times as many distinct operations as running each one for every principal, and a
 failure shrinks to one principal. Anonymous callers are left to the collected operations
-(they get UNAUTHENTICATED for every list, which says little about the compiler).
+(they get UNAUTHENTICATED for every list, which says little about the compiler). Each
+operation is then dressed as clients write them (`decorate.py`): aliases, `__typename`,
+variables, named fragments, `@include`/`@skip`, an operation name.
 
 `KHUB_DIFF_EXAMPLES` sets the number of operations (default 2,000, about a minute here).
 """
@@ -17,6 +19,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from graph.schema import build_schema
+from tests.differential.decorate import decorate
 from tests.differential.generated import operations
 from tests.differential.harness import TALLIES, Differential
 from tests.differential.values import PRINCIPALS, Dataset
@@ -25,6 +29,7 @@ EXAMPLES = int(os.environ.get("KHUB_DIFF_EXAMPLES", "2000"))
 COMPILED_SHARE = 0.90
 STRATEGIES: dict[int, st.SearchStrategy[str]] = {}
 SEEN: set[str] = set()
+SCHEMA = build_schema()._schema
 
 
 def _operations(dataset: Dataset) -> st.SearchStrategy[str]:
@@ -54,8 +59,14 @@ async def test_generated_operation_answers_alike_on_both_paths(
     # Small root fields come up again and again; a repeat costs two requests and proves little.
     assume(query not in SEEN)
     SEEN.add(query)
+    dressed = decorate(SCHEMA, query, data.draw(st.integers(0, 2**32 - 1), label="dressing"))
     await differential.compare(
-        query, token=dataset.tokens[principal], tally="generated", label=f"as {principal}"
+        dressed.query,
+        token=dataset.tokens[principal],
+        variables=dressed.variables,
+        operation_name=dressed.operation_name,
+        tally="generated",
+        label=f"as {principal}",
     )
 
 

@@ -1,11 +1,35 @@
-"""The comparison itself: it must see every difference a client could see."""
+"""The harness itself: the comparison sees every difference a client could see, and the
+operations it generates and dresses are valid against the schema."""
 
 from __future__ import annotations
 
-import pytest
+import uuid
 
+import graphql
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from graph.schema import build_schema
 from graph.settings import ServerSettings
+from tests.differential.decorate import decorate
+from tests.differential.generated import operations, schema_without
 from tests.differential.harness import difference, parse
+from tests.differential.values import Dataset, unit_vector
+
+SCHEMA = build_schema()._schema
+
+
+def _pools() -> Dataset:
+    """Pools shaped like the real dataset's, without a database."""
+    pools = Dataset()
+    for i, type_name in enumerate(["User", "Collection", "Document", "Tag", "KnowledgeNode"]):
+        rows = [type("Row", (), {"id": uuid.UUID(int=i * 10 + n)})() for n in (1, 2)]
+        pools.remember(type_name, rows)
+    pools.cursors = ["WyJhIiwiYiJd"]
+    pools.forge_ids()
+    pools.vector = unit_vector(0)
+    return pools
 
 
 def test_equal_responses_have_no_difference() -> None:
@@ -55,3 +79,36 @@ def test_compiled_reads_are_on_by_default(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.delenv("KHUB_COMPILED_READS", raising=False)
 
     assert ServerSettings.from_env().compiled_reads is True
+
+
+@settings(
+    max_examples=150,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(data=st.data())
+def test_generated_and_dressed_operations_are_valid(data: st.DataObject) -> None:
+    query = data.draw(OPERATIONS)
+    dressed = decorate(SCHEMA, query, data.draw(st.integers(0, 2**32 - 1)))
+
+    errors = graphql.validate(SCHEMA, graphql.parse(dressed.query))
+    assert [e.message for e in errors] == [], dressed.query
+    coerced = graphql.get_variable_values(
+        SCHEMA,
+        graphql.get_operation_ast(graphql.parse(dressed.query)).variable_definitions or [],
+        dressed.variables,
+    )
+    assert not isinstance(coerced, list), coerced
+
+
+def test_not_compilable_fields_are_left_out_of_generation() -> None:
+    schema = schema_without(("Query.auditEvents", "KnowledgeNode.neighbors"))
+
+    assert "auditEvents" not in schema.query_type.fields
+    assert "neighbors" not in schema.get_type("KnowledgeNode").fields
+    assert "degree" in schema.get_type("KnowledgeNode").fields
+
+
+OPERATIONS = operations(_pools())
