@@ -1,5 +1,6 @@
 """Two apps on one database — the reference executor and the compiled read path — and the
-dataset both read, built once for the session."""
+dataset both read, built once per test module and deleted after it (other tests' queries
+that look past their own organization must not meet it)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from tests.graph.conftest import database, server_settings
 __all__ = ["database", "server_settings"]  # the API tests' fixtures, shared
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 async def dataset(database: Database, settings: Settings) -> AsyncIterator[Dataset]:
     built = await rows.build(database, settings)
     yield built

@@ -45,13 +45,16 @@ async def build(database: Database, settings: Settings) -> Dataset:
     """Write both organizations and open a session for each principal."""
     dataset = Dataset()
     suffix = uuid.uuid4().hex[:8]
+    owned: list[set[str]] = []
     for slug, specs, principals in (
         (f"diff-main-{suffix}", USERS, ("viewer", "editor", "admin")),
         (f"diff-other-{suffix}", OTHER_USERS, ("outsider",)),
     ):
+        start = len(dataset.ids)
         async with database.transaction() as session:
             org = await OrganizationRepository(session).create(slug=slug, name=slug.title())
             scope = Scope.system(org.id)
+            dataset.remember("Organization", [org])
             users = await _users(session, scope, settings, specs)
             sessions = SessionRepository(session, scope)
             for name in principals:
@@ -60,8 +63,11 @@ async def build(database: Database, settings: Settings) -> Dataset:
             dataset.remember("User", list(users.values()), "username", "created_at")
             await write_content(session, scope, dataset, users)
         dataset.organizations.append(org)
+        owned.append({slug, org.name, *dataset.ids[start:]})
+    main, other = owned
+    dataset.foreign = {"viewer": other, "editor": other, "admin": other, "outsider": main}
+    dataset.foreign["anonymous"] = main | other
     dataset.tokens["anonymous"] = None
-    dataset.remember("Organization", dataset.organizations)
     dataset.forge_ids()
     return dataset
 

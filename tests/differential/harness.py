@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,6 +68,7 @@ class Response:
 
     status: int
     execution: str
+    text: str
     body: Any
 
     def part(self, key: str) -> Any:
@@ -133,7 +135,10 @@ class Differential:
         operation_name: str | None = None,
         tally: str,
         label: str = "",
+        foreign: Collection[str] = (),
     ) -> tuple[Response, Response]:
+        """Post to both apps; fail where they differ or where either shows `foreign` text
+        (the global ids and slug of an organization the caller is not in)."""
         payload = {"query": query, "variables": variables or {}, "operationName": operation_name}
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         reference, compiled = await asyncio.gather(
@@ -141,7 +146,9 @@ class Differential:
         )
         TALLIES.setdefault(tally, Tally()).count(query, compiled, reference)
         where = (
-            _status(reference, compiled)
+            _leak(reference, foreign)
+            or _leak(compiled, foreign)
+            or _status(reference, compiled)
             or difference(reference.part("data"), compiled.part("data"), "$.data")
             or difference(reference.errors, compiled.errors, "$.errors")
         )
@@ -150,6 +157,13 @@ class Differential:
             f"{where}\nvariables: {variables}\noperation:\n{query}"
         )
         return reference, compiled
+
+
+def _leak(response: Response, foreign: Collection[str]) -> str | None:
+    leaked = sorted(text for text in foreign if text in response.text)
+    return (
+        f"the {response.execution} path shows another organization's {leaked}" if leaked else None
+    )
 
 
 def _status(reference: Response, compiled: Response) -> str | None:
@@ -163,5 +177,6 @@ async def _post(client: httpx.AsyncClient, payload: dict, headers: dict) -> Resp
     return Response(
         status=response.status_code,
         execution=response.headers.get(EXECUTION_HEADER, "reference"),
+        text=response.text,
         body=parse(response.text),
     )

@@ -37,4 +37,5 @@ async def test_operation_answers_alike_on_both_paths(
                 operation_name=operation.name,
                 tally="collected",
                 label=f"{operation.label} as {principal}",
+                foreign=dataset.foreign[principal],
             )

@@ -13,10 +13,11 @@ variables, named fragments, `@include`/`@skip`, an operation name.
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from graph.schema import build_schema
@@ -28,7 +29,7 @@ from tests.differential.values import PRINCIPALS, Dataset
 EXAMPLES = int(os.environ.get("KHUB_DIFF_EXAMPLES", "2000"))
 COMPILED_SHARE = 0.90
 STRATEGIES: dict[int, st.SearchStrategy[str]] = {}
-SEEN: set[str] = set()
+SEEN: set[tuple[str, str, str]] = set()
 SCHEMA = build_schema()._schema
 
 
@@ -39,16 +40,15 @@ def _operations(dataset: Dataset) -> st.SearchStrategy[str]:
     return STRATEGIES[id(dataset)]
 
 
+# Hypothesis draws small documents again and again; a repeat is passed over (not rejected
+# with `assume`, which state outside the test would make flaky), so it draws half as many
+# again as it must run, and stops sending once EXAMPLES distinct operations have passed.
 @settings(
-    max_examples=EXAMPLES,
+    max_examples=EXAMPLES * 3 // 2,
     derandomize=True,
     database=None,
     deadline=None,
-    suppress_health_check=[
-        HealthCheck.too_slow,
-        HealthCheck.data_too_large,
-        HealthCheck.filter_too_much,
-    ],
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 @given(data=st.data())
 async def test_generated_operation_answers_alike_on_both_paths(
@@ -56,10 +56,10 @@ async def test_generated_operation_answers_alike_on_both_paths(
 ) -> None:
     principal = data.draw(st.sampled_from(PRINCIPALS), label="principal")
     query = data.draw(_operations(dataset), label="operation")
-    # Small root fields come up again and again; a repeat costs two requests and proves little.
-    assume(query not in SEEN)
-    SEEN.add(query)
     dressed = decorate(SCHEMA, query, data.draw(st.integers(0, 2**32 - 1), label="dressing"))
+    key = (principal, dressed.query, json.dumps(dressed.variables, sort_keys=True))
+    if key in SEEN or len(SEEN) >= EXAMPLES:
+        return
     await differential.compare(
         dressed.query,
         token=dataset.tokens[principal],
@@ -67,13 +67,16 @@ async def test_generated_operation_answers_alike_on_both_paths(
         operation_name=dressed.operation_name,
         tally="generated",
         label=f"as {principal}",
+        foreign=dataset.foreign[principal],
     )
+    SEEN.add(key)
 
 
-def test_generated_operations_mostly_run_compiled() -> None:
+def test_generated_operations_were_many_and_mostly_compiled() -> None:
     tally = TALLIES.get("generated")
-    if tally is None or len(tally.documents) < EXAMPLES:
+    if tally is None:
         pytest.skip("the generated operations did not run in this session")
+    assert tally.operations >= EXAMPLES
     if not tally.compiler_present:
         pytest.skip("compiler not present: no response carried X-Khub-Execution: compiled")
     assert tally.compiled_share >= COMPILED_SHARE, (

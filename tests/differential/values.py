@@ -74,6 +74,8 @@ class Dataset:
     ids_by_type: dict[str, list[str]] = field(default_factory=dict)
     cursors: list[str] = field(default_factory=list)
     forged: list[str] = field(default_factory=list)
+    # Per principal: ids and the slug of the organization it must never see.
+    foreign: dict[str, set[str]] = field(default_factory=dict)
     words: list[str] = field(default_factory=lambda: list(WORDS))
     vector: list[float] = field(default_factory=lambda: unit_vector(0, 2))
 
