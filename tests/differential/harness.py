@@ -57,8 +57,17 @@ def _kind(value: Any) -> str:
     return type(value).__name__
 
 
+def _plain(value: Any) -> Any:
+    """Pairs back to objects (in their order), for messages."""
+    if isinstance(value, Pairs):
+        return {key: _plain(item) for key, item in value}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
+
+
 def _short(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False)
+    text = json.dumps(_plain(value), ensure_ascii=False)
     return text if len(text) < 200 else text[:200] + "…"
 
 

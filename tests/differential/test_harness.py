@@ -52,6 +52,13 @@ def test_a_datetime_printed_another_way_is_a_difference() -> None:
     assert found is not None and found.startswith("$.at:")
 
 
+def test_a_difference_is_shown_as_json() -> None:
+    found = difference(parse('{"a": {"b": 1}}'), parse('{"a": {"b": 2}}'))
+
+    assert found == "$.a.b: 1 != 2"
+    assert difference(parse('[{"b": 1}]'), parse("[]")) == '$: [{"b": 1}] != []'
+
+
 def test_a_boolean_is_not_a_number() -> None:
     assert difference(parse("[true]"), parse("[1]")) == "$[0]: true != 1"
 
