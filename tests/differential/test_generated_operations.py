@@ -8,7 +8,8 @@ failure shrinks to one principal. Anonymous callers are left to the collected op
 operation is then dressed as clients write them (`decorate.py`): aliases, `__typename`,
 variables, named fragments, `@include`/`@skip`, an operation name.
 
-`KHUB_DIFF_EXAMPLES` sets the number of operations (default 2,000, about a minute here).
+`KHUB_DIFF_EXAMPLES` sets the number of operations (default 2,000; see docs/decisions.md for
+what they cost).
 """
 
 from __future__ import annotations
