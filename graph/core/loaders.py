@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -30,6 +31,13 @@ class RepositoryLoader(DataLoader[K, V], Generic[K, V]):
     def __init__(self, context: Any) -> None:
         super().__init__()
         self.context = context
+
+    def load(self, key: K) -> asyncio.Future[V]:  # type: ignore[override]
+        """The value for `key`, shielded: graphql-core cancels the sibling fields of a field
+        that failed, a cancelled task cancels the future it awaits, and the loader's cache
+        hands that same future to every other field asking for the key — which would then
+        get a CancelledError that nothing handles (the request died without a response)."""
+        return asyncio.shield(super().load(key))
 
     async def batch_load_fn(self, keys: Sequence[K]) -> list[V]:
         async with self.context.operation.session() as session:

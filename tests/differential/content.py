@@ -1,9 +1,7 @@
 """The content rows of one organization of the differential dataset (see dataset.py).
 
-The soft-deleted user owns nothing and wrote no annotation: the reference executor cannot
-answer for such rows today (`Document.owner`/`Annotation.author` resolve to null and violate
-non-null; with loads in flight the request then dies with CancelledError). See
-docs/decisions.md, "Differential tests".
+The soft-deleted user still owns a document: owners stay on the record after their account
+is deleted (`UserOnRecordByIdLoader`).
 
 Both organizations get the same shapes, so the other organization's rows are lookalikes a
 scoping bug would leak. Timestamps tie on purpose (see `at(...)` values repeated) so the id
@@ -74,6 +72,8 @@ DOCUMENTS = {
                  "PUBLISHED", "ORGANIZATION", 108, 108, False),
     "deleted-private": ("Deleted and private", "secret", "editor", "databases", "DRAFT",
                         "PRIVATE", 109, 109, True),
+    "removed": ("By a removed user", "still on the record", "removed", "handbook",
+                "PUBLISHED", "ORGANIZATION", 109.5, 109.5, False),
     **{
         f"filler-{i}": (f"Doc {i // 2:02d}", f"filler text {i}", "boss", "handbook",
                         "PUBLISHED", "ORGANIZATION", 110 + i // 2, 110 + i // 3, False)
