@@ -37,7 +37,9 @@ class RepositoryLoader(DataLoader[K, V], Generic[K, V]):
         that failed, a cancelled task cancels the future it awaits, and the loader's cache
         hands that same future to every other field asking for the key — which would then
         get a CancelledError that nothing handles (the request died without a response)."""
-        return asyncio.shield(super().load(key))
+        shared = super().load(key)
+        shared.add_done_callback(_consume)
+        return asyncio.shield(shared)
 
     async def batch_load_fn(self, keys: Sequence[K]) -> list[V]:
         async with self.context.operation.session() as session:
@@ -45,6 +47,13 @@ class RepositoryLoader(DataLoader[K, V], Generic[K, V]):
 
     async def fetch(self, session: AsyncSession, scope: Any, keys: list[K]) -> list[V]:
         raise NotImplementedError
+
+
+def _consume(future: asyncio.Future[Any]) -> None:
+    """Mark a shared load's failure as seen: when every field awaiting it was cancelled,
+    asyncio would otherwise log it as a 'Future exception was never retrieved'."""
+    if not future.cancelled():
+        future.exception()
 
 
 class RelationLoader(RepositoryLoader[uuid.UUID, Any]):
