@@ -77,13 +77,15 @@ class RowSource:
 class Rows(RowSource):
     """Rows of `repository` whose `key` column equals the parent's key (`many` of them or
     one), ordered by `order` (column names, `-` for descending), optionally through a join
-    table."""
+    table; soft-deleted rows too with `include_deleted` (a relation that records history,
+    such as a document's owner)."""
 
     repository: type[Repository[Any]]
     key: str = "id"
     many: bool = False
     order: tuple[str, ...] = ()
     through: Through | None = None
+    include_deleted: bool = False
 
     @property
     def model(self) -> type[Any]:
@@ -94,7 +96,7 @@ class Rows(RowSource):
     ) -> Subquery:
         """The scoped rows, with the parent's key as column `parent_key`, as a fresh alias."""
         repo = self.repository(session, scope)  # type: ignore[arg-type]
-        stmt = repo.select()
+        stmt = repo.select(include_deleted=self.include_deleted)
         model: Any = repo.model
         if self.through is None:
             return stmt.add_columns(getattr(model, self.key).label(PARENT)).subquery()

@@ -12,7 +12,7 @@ from graph.audit.loaders import AuditEventByIdLoader
 from graph.core.loaders import global_id_of, related
 from graph.core.nodes import LoadedNode
 from graph.core.types import RowType
-from graph.user.loaders import UserByIdLoader
+from graph.user.loaders import UserOnRecordByIdLoader
 from graph.user.types import User
 from persistence.audit import models
 
@@ -34,4 +34,4 @@ class AuditEvent(RowType, LoadedNode):
     request_id: str | None = strawberry.field(description="The request, to find it in logs.")
     client_address: str | None = strawberry.field(description="Where the request came from.")
     created_at: datetime = strawberry.field(description="When it happened.")
-    actor: User | None = related(UserByIdLoader, key="actor_id", description="Who did it.")
+    actor: User | None = related(UserOnRecordByIdLoader, key="actor_id", description="Who did it.")

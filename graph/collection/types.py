@@ -20,7 +20,7 @@ from graph.core.nodes import LoadedNode
 from graph.core.pagination import Connection, nested_connection
 from graph.core.types import RowType
 from graph.document.loaders import DocumentsByCollectionLoader
-from graph.user.loaders import UserByIdLoader
+from graph.user.loaders import UserOnRecordByIdLoader
 from graph.user.types import User
 from persistence.collection import models
 from persistence.collection.repository import DOCUMENTS_BELOW
@@ -57,7 +57,7 @@ class Collection(RowType, LoadedNode):
     created_at: datetime = strawberry.field(description="When it was created.")
     updated_at: datetime = strawberry.field(description="When it last changed.")
     deleted_at: datetime | None = strawberry.field(description="When it was deleted (admins).")
-    owner: User = related(UserByIdLoader, key="owner_id", description="Who created it.")
+    owner: User = related(UserOnRecordByIdLoader, key="owner_id", description="Who created it.")
     parent: Collection | None = related(
         CollectionByIdLoader, key="parent_id", description="The enclosing collection."
     )

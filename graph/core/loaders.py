@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -32,12 +33,28 @@ class RepositoryLoader(DataLoader[K, V], Generic[K, V]):
         super().__init__()
         self.context = context
 
+    def load(self, key: K) -> asyncio.Future[V]:  # type: ignore[override]
+        """The value for `key`, shielded: graphql-core cancels the sibling fields of a field
+        that failed, a cancelled task cancels the future it awaits, and the loader's cache
+        hands that same future to every other field asking for the key — which would then
+        get a CancelledError that nothing handles (the request died without a response)."""
+        shared = super().load(key)
+        shared.add_done_callback(_consume)
+        return asyncio.shield(shared)
+
     async def batch_load_fn(self, keys: Sequence[K]) -> list[V]:
         async with self.context.operation.session() as session:
             return await self.fetch(session, self.context.viewer.scope(), list(keys))
 
     async def fetch(self, session: AsyncSession, scope: Any, keys: list[K]) -> list[V]:
         raise NotImplementedError
+
+
+def _consume(future: asyncio.Future[Any]) -> None:
+    """Mark a shared load's failure as seen: when every field awaiting it was cancelled,
+    asyncio would otherwise log it as a 'Future exception was never retrieved'."""
+    if not future.cancelled():
+        future.exception()
 
 
 class RelationLoader(RepositoryLoader[uuid.UUID, Any]):

@@ -23,7 +23,7 @@ from graph.document.loaders import (
     TagsByDocumentLoader,
 )
 from graph.knowledge.loaders import KnowledgeNodesByDocumentLoader
-from graph.user.loaders import UserByIdLoader
+from graph.user.loaders import UserOnRecordByIdLoader
 from graph.user.types import User
 from persistence.document import models
 
@@ -61,7 +61,7 @@ class Annotation(RowType, LoadedNode):
     quote: str = strawberry.field(description="The annotated text, as it was when annotated.")
     body: str = strawberry.field(description="The note itself.")
     created_at: datetime = strawberry.field(description="When it was written.")
-    author: User = related(UserByIdLoader, key="author_id", description="Who wrote it.")
+    author: User = related(UserOnRecordByIdLoader, key="author_id", description="Who wrote it.")
     document: Document | None = related(
         DocumentByIdLoader, key="document_id", description="The annotated document."
     )
@@ -85,7 +85,7 @@ class Document(RowType, LoadedNode):
     created_at: datetime = strawberry.field(description="When it was created.")
     updated_at: datetime = strawberry.field(description="When it last changed.")
     deleted_at: datetime | None = strawberry.field(description="When it was deleted (admins).")
-    owner: User = related(UserByIdLoader, key="owner_id", description="Who owns it.")
+    owner: User = related(UserOnRecordByIdLoader, key="owner_id", description="Who owns it.")
     collection: CollectionRef | None = related(
         CollectionByIdLoader, key="collection_id", description="The folder it is in."
     )

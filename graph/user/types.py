@@ -21,6 +21,7 @@ from graph.user.loaders import (
     OrganizationByIdLoader,
     RolesByUserIdLoader,
     UserByIdLoader,
+    UserOnRecordByIdLoader,
 )
 from persistence.user import models
 
@@ -89,4 +90,4 @@ class ApiKey(RowType, LoadedNode):
     last_used_at: datetime | None = strawberry.field(description="When it last authenticated.")
     revoked_at: datetime | None = strawberry.field(description="When it was revoked, if it was.")
     created_at: datetime = strawberry.field(description="When it was created.")
-    owner: User = related(UserByIdLoader, key="user_id", description="The user it acts as.")
+    owner: User = related(UserOnRecordByIdLoader, key="user_id", description="The user it acts as.")

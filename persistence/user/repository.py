@@ -193,5 +193,9 @@ class OrganizationRepository:
 
 
 USER_BY_ID = Rows(UserRepository)
+# Who owns, wrote or did something stays part of the record after their account is
+# soft-deleted: a document's `owner` is non-null, and hiding it would null every list the
+# document is in.
+USER_ON_RECORD = Rows(UserRepository, include_deleted=True)
 ROLES_BY_USER = Values(UserRole, key="user_id", value="role")
 OWN_ORGANIZATION = OwnOrganization(Organization)

@@ -30,7 +30,7 @@ from hypothesis_graphql import from_schema, nodes
 from graph.schema import build_schema
 from tests.graph.conftest import World
 
-EXAMPLES = int(os.environ.get("KHUB_FUZZ_EXAMPLES", "600"))
+EXAMPLES = int(os.environ.get("KHUB_FUZZ_EXAMPLES", "1500"))
 EXCLUDED_FIELDS = {"logout"}  # it would end the principal's session for the rest of the run
 
 
