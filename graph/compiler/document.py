@@ -17,6 +17,7 @@ from graphql import (
     GraphQLInputObjectType,
     GraphQLList,
     GraphQLNonNull,
+    GraphQLScalarType,
     OperationDefinitionNode,
     OperationType,
 )
@@ -75,6 +76,8 @@ def _shape(value: Any, type_: Any) -> Any:
     if isinstance(type_, GraphQLNonNull):
         return _shape(value, type_.of_type)
     if isinstance(type_, GraphQLList):
+        if _bound_items(type_):
+            return "l"  # ids, strings, numbers: one bound array, whatever its length
         if isinstance(value, list):
             return tuple(_shape(v, type_.of_type) for v in value)
         return _shape(value, type_.of_type)
@@ -90,6 +93,15 @@ def _shape(value: Any, type_: Any) -> Any:
     if value == "":
         return "e"
     return "v"
+
+
+def _bound_items(type_: GraphQLList[Any]) -> bool:
+    item = type_.of_type
+    while isinstance(item, GraphQLNonNull | GraphQLList):
+        if isinstance(item, GraphQLList):
+            return False
+        item = item.of_type
+    return isinstance(item, GraphQLScalarType) and item.name != "Boolean"
 
 
 class Documents:

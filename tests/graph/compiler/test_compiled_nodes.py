@@ -3,6 +3,7 @@ statement, and the answer is the reference's for every principal."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pytest
@@ -117,3 +118,17 @@ async def test_a_type_name_that_is_no_node_falls_back(
 
     assert compiled.execution == "reference"
     assert compiled.json == reference.json
+
+
+async def test_lists_of_ids_of_any_length_share_one_plan(
+    both: Both, app: Any, world: World, corpus: Corpus
+) -> None:
+    query = f"# {uuid.uuid4()}\n{NODES}"  # a fresh text: the app's caches live on
+    ids = _ids(world, corpus)
+    for size in (1, 2, 5, len(ids)):
+        compiled, reference = await both(query, {"ids": ids[:size]}, token=world.admin.token)
+        same(compiled, reference)
+
+    view = next(r for r in app.routes if getattr(r, "path", None) == "/graphql").app
+    operation = view.compiled.documents.get(query, None)
+    assert len(operation.plans) == 1
