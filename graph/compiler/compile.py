@@ -177,7 +177,8 @@ class Compiler:
         if RELATED in metadata:
             related = metadata[RELATED]
             parent = rows.c[column_of(model, related.key)]
-            return self.relation(field, related.loader, rows, parent, nodes)
+            relation = getattr(related.loader, "relation", None)
+            return self.relation(field, relation, rows, parent, nodes, name=related.loader.__name__)
         if NEIGHBORS in metadata:
             from graph.compiler.neighbors import neighbors
 
@@ -219,7 +220,7 @@ class Compiler:
         parent = rows.c[column_of(model, declared.key)]
         total: Any = None
         for count in counts:
-            value = self.relation(field, _Counting(count), rows, parent, nodes)
+            value = self.relation(field, count, rows, parent, nodes, name="a count")
             total = value if total is None else total + value
         return total  # type: ignore[no-any-return]
 
@@ -237,14 +238,15 @@ class Compiler:
     def relation(
         self,
         field: GraphQLField,
-        loader: Any,
+        relation: Any,
         parent_rows: Any,
         parent: Any,
         nodes: list[FieldNode],
+        *,
+        name: str,
     ) -> ColumnElement[Any]:
-        """A `related` field: a subquery correlated to the parent row (explicitly: it may sit
-        several levels below the parent's FROM)."""
-        relation = getattr(loader, "relation", None)
+        """A declared relation (a `related` field's, a count's): a subquery correlated to the
+        parent row (explicitly: it may sit several levels below the parent's FROM)."""
         if isinstance(relation, Values):
             rows = relation.rows(self.scope)
             value = rows.c[relation.value]
@@ -256,12 +258,12 @@ class Compiler:
             stmt = select(func.count()).select_from(rows).where(rows.c[PARENT] == parent)
             return stmt.correlate(parent_rows).scalar_subquery()
         if not isinstance(relation, RowSource):
-            raise Uncompilable(f"{loader.__name__} declares no relation")
+            raise Uncompilable(f"{name} declares no relation")
         rows = relation.rows(None, self.scope, seed)  # a walk starts from this parent only
         item = self.object(get_named_type(field.type), rows, nodes)
         if relation.many:
             if not is_list_type(getattr(field.type, "of_type", field.type)):
-                raise Uncompilable(f"{loader.__name__} is many-valued")
+                raise Uncompilable(f"{name} is many-valued")
             stmt = select(sqljson.json_list(item, *relation.order_by(rows)))
             stmt = stmt.where(rows.c[PARENT] == parent)
             return stmt.correlate(parent_rows).scalar_subquery()
@@ -272,14 +274,6 @@ class Compiler:
             self.uses_sentinel = True
             return func.coalesce(value, SENTINEL_SQL)
         return value
-
-
-class _Counting:
-    """A `Count` relation as `Compiler.relation` reads a loader's."""
-
-    def __init__(self, count: Count) -> None:
-        self.relation = count
-        self.__name__ = "Counted"
 
 
 def _is_list(type_: Any) -> bool:
