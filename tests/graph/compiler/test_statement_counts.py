@@ -80,6 +80,9 @@ query ($ids: [ID!]!, $from: ID!, $to: ID!) {
   shortestPath(fromId: $from, toId: $to) { length nodes { label degree } }
   knowledgeSubgraph(rootIds: [$from]) { nodes { label } edges { weight } }
   apiKeys { edges { node { name scopes } } }
+  knowledgeNodes { edges { node {
+    neighbors(depth: 2) { totalCount edges { node { distance } } }
+  } } }
 }
 """
 
