@@ -7,7 +7,8 @@ committed for real, and each test gets a fresh organization that is deleted afte
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy import delete
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from graph.app import create_app
 from graph.settings import ServerSettings
@@ -100,29 +101,48 @@ async def client(app: Any) -> AsyncIterator[httpx.AsyncClient]:
         yield client
 
 
-@pytest.fixture
-async def world(database: Database, settings: Settings) -> AsyncIterator[World]:
+async def signed_in(
+    session: AsyncSession, organization: Organization, username: str, role: Role, settings: Settings
+) -> Member:
+    """A new user of `organization` with one role and a live session."""
+    scope = Scope.system(organization.id)
+    user = await create_user(
+        UserRepository(session, scope),
+        username=username,
+        email=f"{username}@example.com",
+        password=PASSWORD,
+        full_name=username.title(),
+        roles=[role],
+        settings=settings,
+    )
+    token, _ = await SessionRepository(session, scope).open(user.id, ttl=timedelta(hours=1))
+    return Member(user=user, token=token)
+
+
+@asynccontextmanager
+async def organization_with(
+    database: Database, settings: Settings, members: Mapping[str, Role], *, name: str
+) -> AsyncIterator[World]:
+    """A committed organization with one signed-in member per username, deleted afterwards."""
     async with database.transaction() as session:
         org = await OrganizationRepository(session).create(
-            slug=f"t-{uuid.uuid4().hex[:12]}", name="Test Org"
+            slug=f"t-{uuid.uuid4().hex[:12]}", name=name
         )
-        scope = Scope.system(org.id)
         world = World(organization=org)
-        for name, role in (("admin", Role.ADMIN), ("editor", Role.EDITOR), ("viewer", Role.VIEWER)):
-            user = await create_user(
-                UserRepository(session, scope),
-                username=name,
-                email=f"{name}@example.com",
-                password=PASSWORD,
-                full_name=name.title(),
-                roles=[role],
-                settings=settings,
-            )
-            token, _ = await SessionRepository(session, scope).open(user.id, ttl=timedelta(hours=1))
-            world.members[name] = Member(user=user, token=token)
-    yield world
-    async with database.transaction() as session:
-        await session.execute(delete(Organization).where(Organization.id == org.id))
+        for username, role in members.items():
+            world.members[username] = await signed_in(session, org, username, role, settings)
+    try:
+        yield world
+    finally:
+        async with database.transaction() as session:
+            await session.execute(delete(Organization).where(Organization.id == org.id))
+
+
+@pytest.fixture
+async def world(database: Database, settings: Settings) -> AsyncIterator[World]:
+    members = {"admin": Role.ADMIN, "editor": Role.EDITOR, "viewer": Role.VIEWER}
+    async with organization_with(database, settings, members, name="Test Org") as world:
+        yield world
 
 
 class GraphQLClient:

@@ -12,7 +12,6 @@ import tempfile
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
-from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -26,13 +25,10 @@ from graph.settings import ServerSettings
 from persistence import embedded
 from persistence.database import Database, create_engine, session_factory
 from persistence.migrate import upgrade
-from persistence.scope import Scope
 from persistence.settings import Settings
-from persistence.user.credentials import SessionRepository
-from persistence.user.identity import create_user
 from persistence.user.models import Role
-from persistence.user.repository import OrganizationRepository, UserRepository
-from tests.graph.conftest import PASSWORD
+from persistence.user.repository import OrganizationRepository
+from tests.graph.conftest import signed_in
 
 DOCUMENT_CREATE = 'mutation { documentCreate(input: {title: "During"}) { __typename } }'
 DOCUMENT_COUNT = "{ documents(first: 1) { totalCount } }"
@@ -83,18 +79,7 @@ class Outage:
 async def _editor_session(db: Database, settings: Settings) -> str:
     async with db.transaction() as session:
         org = await OrganizationRepository(session).create(slug="outage", name="Outage")
-        scope = Scope.system(org.id)
-        user = await create_user(
-            UserRepository(session, scope),
-            username="editor",
-            email="editor@example.com",
-            password=PASSWORD,
-            full_name="Editor",
-            roles=[Role.EDITOR],
-            settings=settings,
-        )
-        token, _ = await SessionRepository(session, scope).open(user.id, ttl=timedelta(hours=1))
-    return token
+        return (await signed_in(session, org, "editor", Role.EDITOR, settings)).token
 
 
 @pytest.fixture

@@ -3,21 +3,17 @@ its organization row (the app's login role is held by row-level security underne
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator
 
 import pytest
-from sqlalchemy import delete
 
 from persistence.database import Database
 from persistence.document.models import Document
 from persistence.document.repository import DocumentRepository
 from persistence.scope import Scope
 from persistence.settings import Settings
-from persistence.user.identity import create_user
-from persistence.user.models import Organization
-from persistence.user.repository import OrganizationRepository, UserRepository
-from tests.graph.conftest import PASSWORD, GraphQLClient, World
+from persistence.user.models import Role
+from tests.graph.conftest import GraphQLClient, World, organization_with
 from tests.graph.fixtures import gid
 
 READS = """
@@ -34,24 +30,15 @@ query ($document: ID!, $organization: ID!) {
 @pytest.fixture
 async def their_document(database: Database, settings: Settings) -> AsyncIterator[Document]:
     """A document of an organization the test's users do not belong to."""
-    async with database.transaction() as session:
-        org = await OrganizationRepository(session).create(
-            slug=f"theirs-{uuid.uuid4().hex[:8]}", name="Theirs"
-        )
-        scope = Scope.system(org.id)
-        owner = await create_user(
-            UserRepository(session, scope),
-            username="owner",
-            email="owner@example.com",
-            password=PASSWORD,
-            settings=settings,
-        )
-        document = await DocumentRepository(session, scope).create(
-            title="Their secret", owner_id=owner.id
-        )
-    yield document
-    async with database.transaction() as session:
-        await session.execute(delete(Organization).where(Organization.id == org.id))
+    async with organization_with(
+        database, settings, {"owner": Role.VIEWER}, name="Theirs"
+    ) as theirs:
+        async with database.transaction() as session:
+            scope = Scope.system(theirs.organization.id)
+            document = await DocumentRepository(session, scope).create(
+                title="Their secret", owner_id=theirs.members["owner"].user.id
+            )
+        yield document
 
 
 async def test_another_organizations_rows_are_absent_from_every_read(

@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator
 from dataclasses import replace
-from datetime import timedelta
 from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import delete
 
 from graph.app import create_app
 from graph.settings import ServerSettings
 from persistence.database import Database
-from persistence.scope import Scope
 from persistence.settings import Settings
-from persistence.user.credentials import SessionRepository
-from persistence.user.identity import create_user
-from persistence.user.models import Organization, Role
-from persistence.user.repository import OrganizationRepository, UserRepository
-from tests.graph.conftest import PASSWORD, Member
+from persistence.user.models import Role
+from tests.graph.conftest import Member, organization_with
 
 
 class Answer:
@@ -112,21 +105,5 @@ def _ordered(value: Any) -> Any:
 @pytest.fixture
 async def outsider(database: Database, settings: Settings) -> AsyncIterator[Member]:
     """An admin of another organization: none of the world's rows are ever theirs to see."""
-    async with database.transaction() as session:
-        org = await OrganizationRepository(session).create(
-            slug=f"o-{uuid.uuid4().hex[:12]}", name="Other Org"
-        )
-        scope = Scope.system(org.id)
-        user = await create_user(
-            UserRepository(session, scope),
-            username="admin",
-            email="outsider@example.com",
-            password=PASSWORD,
-            full_name="Outsider",
-            roles=[Role.ADMIN],
-            settings=settings,
-        )
-        token, _ = await SessionRepository(session, scope).open(user.id, ttl=timedelta(hours=1))
-    yield Member(user=user, token=token)
-    async with database.transaction() as session:
-        await session.execute(delete(Organization).where(Organization.id == org.id))
+    async with organization_with(database, settings, {"admin": Role.ADMIN}, name="Other") as other:
+        yield other.admin
