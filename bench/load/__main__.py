@@ -21,12 +21,13 @@ import os
 import shutil
 import signal
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from bench import dataset
 from bench import report as machine_report
-from bench.load import data, pgbench, report, wrk
+from bench.load import cpu, data, pgbench, report, wrk
 from bench.load.operations import BY_NAME, OPERATIONS, Operation, sql_parameters
 from bench.load.report import ServerRun
 from bench.load.server import Server
@@ -114,6 +115,8 @@ async def run(args: argparse.Namespace, pgbench_path: Path, data_dir: Path) -> i
     run_stamp = report.stamp()
     work = report.work_dir(run_stamp)
     db = await Database.open(data.settings_for(data_dir))
+    # PostgreSQL's own CPU per request, where the harness runs the server (not DATABASE_URL).
+    args.postmaster = None if db.settings.database_url else cpu.postmaster(data_dir)
     try:
         where = "DATABASE_URL" if db.settings.database_url else f"embedded in {data_dir}"
         print(f"database: {where}")
@@ -186,15 +189,18 @@ async def serve_and_measure(
             if args.warmup > 0:
                 wrk.run(url, script, connections=args.connections, seconds=args.warmup)
             server.wait_idle()
-            before = server.cpu_seconds()
+            before, database_before = server.cpu_seconds(), _database_cpu(args)
             load = wrk.run(url, script, connections=args.connections, seconds=args.duration)
-            cpu = server.cpu_seconds() - before
+            used = server.cpu_seconds() - before
+            database = _since(database_before, _database_cpu(args))
             server.wait_idle()  # the next operation starts from a quiet server too
-            run = ServerRun(operation.name, operation.title, workers, load, cpu)
+            run = ServerRun(operation.name, operation.title, workers, load, used, database)
             runs.append(run)
             print(
                 f"  {operation.name}: {load.rps:,.0f} rps, p50 {load.p50_ms:.1f} ms, "
                 f"p99 {load.p99_ms:.1f} ms, {run.cpu_ms_per_request:.2f} ms CPU/request, "
+                f"{report.per_request(run.database_cpu_seconds, load.requests)} ms PostgreSQL "
+                "CPU/request, "
                 f"{load.requests:,} requests, {load.failed} failed",
                 flush=True,
             )
@@ -282,13 +288,24 @@ def sql_limit(
     }
     if args.warmup > 0:
         pgbench.run(pgbench_path, target.url, scripts, values, seconds=args.warmup, **common)
+    database_before = _database_cpu(args)
     limit = pgbench.run(pgbench_path, target.url, scripts, values, seconds=args.duration, **common)
+    limit = replace(limit, database_cpu_seconds=_since(database_before, _database_cpu(args)))
     print(
         f"  SQL limit {operation.name}: {limit.tps:,.0f} tps, {limit.latency_ms:.2f} ms average, "
-        f"{limit.failed} failed",
+        f"{report.per_request(limit.database_cpu_seconds, limit.transactions)} ms PostgreSQL "
+        f"CPU/transaction, {limit.failed} failed",
         flush=True,
     )
     return limit
+
+
+def _database_cpu(args: argparse.Namespace) -> float | None:
+    return None if args.postmaster is None else cpu.tree_seconds(args.postmaster)
+
+
+def _since(before: float | None, after: float | None) -> float | None:
+    return None if before is None or after is None else after - before
 
 
 if __name__ == "__main__":

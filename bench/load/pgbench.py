@@ -25,6 +25,7 @@ class Limit:
     latency_ms: float
     transactions: int
     failed: int
+    database_cpu_seconds: float | None = None  # PostgreSQL's, over the run, when measurable
 
 
 def executable() -> Path | None:

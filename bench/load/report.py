@@ -14,9 +14,9 @@ from bench.load.wrk import Load
 from bench.report import RESULTS
 
 HEADER = (
-    "| operation | workers | rps | p50 ms | p99 ms | CPU ms/request | SQL limit tps | ratio "
-    "| failed |\n"
-    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    "| operation | workers | rps | p50 ms | p99 ms | CPU ms/request | PostgreSQL CPU ms/request "
+    "| SQL limit tps | SQL limit PostgreSQL CPU ms/tx | ratio | failed |\n"
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 )
 
 
@@ -27,10 +27,16 @@ class ServerRun:
     workers: int
     load: Load
     cpu_seconds: float
+    database_cpu_seconds: float | None = None  # PostgreSQL's, when the harness runs it
 
     @property
     def cpu_ms_per_request(self) -> float:
         return self.cpu_seconds * 1000 / self.load.requests if self.load.requests else 0.0
+
+
+def per_request(seconds: float | None, requests: int) -> str:
+    """CPU milliseconds per request, or a dash where it was not measured."""
+    return f"{seconds * 1000 / requests:.2f}" if seconds is not None and requests else "—"
 
 
 def stamp() -> str:
@@ -47,13 +53,18 @@ def table(runs: list[ServerRun], limits: dict[str, Limit]) -> str:
     for run in runs:
         limit = limits.get(run.operation)
         tps = f"{limit.tps:,.0f}" if limit else "—"
+        limit_cpu = per_request(limit.database_cpu_seconds, limit.transactions) if limit else "—"
         ratio = f"{run.load.rps / limit.tps:.2f}" if limit and limit.tps else "—"
         if not run.load.requests:  # nothing completed in the window: nothing to divide by
-            lines.append(f"| {run.title} | {run.workers} | 0 | — | — | — | {tps} | — | 0 |")
+            lines.append(
+                f"| {run.title} | {run.workers} | 0 | — | — | — | — | {tps} | {limit_cpu} | — | 0 |"
+            )
             continue
         lines.append(
             f"| {run.title} | {run.workers} | {run.load.rps:,.0f} | {run.load.p50_ms:.1f} "
-            f"| {run.load.p99_ms:.1f} | {run.cpu_ms_per_request:.1f} | {tps} | {ratio} "
+            f"| {run.load.p99_ms:.1f} | {run.cpu_ms_per_request:.1f} "
+            f"| {per_request(run.database_cpu_seconds, run.load.requests)} | {tps} | {limit_cpu} "
+            f"| {ratio} "
             f"| {run.load.failed} |"
         )
     return "\n".join(lines)

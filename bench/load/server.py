@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from bench.dataset import REPOSITORY
+from bench.load import cpu
 
 READY_SECONDS = 90
 STOP_SECONDS = 20
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def free_port() -> int:
@@ -117,32 +117,9 @@ class Server:
             raise RuntimeError(f"login as {username} failed: {status} {raw.decode()}")
         return result["token"]
 
-    def pids(self) -> list[int]:
-        """The server process and every process below it (the workers)."""
-        children: dict[int, list[int]] = {}
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                fields = _stat_fields(stat.read_text())
-            except OSError:
-                continue
-            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-        found, queue = [], [self.process.pid]
-        while queue:
-            pid = queue.pop()
-            found.append(pid)
-            queue.extend(children.get(pid, []))
-        return found
-
     def cpu_seconds(self) -> float:
         """User + system CPU time of the server and its workers so far."""
-        total = 0
-        for pid in self.pids():
-            try:
-                fields = _stat_fields(Path(f"/proc/{pid}/stat").read_text())
-            except OSError:
-                continue
-            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
-        return total / CLOCK_TICKS
+        return cpu.tree_seconds(self.process.pid)
 
     def wait_idle(self, *, quiet_seconds: float = 0.5, limit_seconds: float = 60) -> None:
         """Until the server stops using CPU: the requests a finished wrk left in flight must
@@ -152,7 +129,7 @@ class Server:
         while time.monotonic() < deadline:
             time.sleep(quiet_seconds)
             now = self.cpu_seconds()
-            if now - last <= 2 / CLOCK_TICKS:
+            if now - last <= 2 / cpu.CLOCK_TICKS:
                 return
             last = now
 
@@ -173,8 +150,3 @@ class Server:
             pass
         self.process.wait()
         self._log_file.close()
-
-
-def _stat_fields(text: str) -> list[str]:
-    """/proc/<pid>/stat after the command name (which may hold spaces): state, ppid, …"""
-    return text[text.rindex(")") + 2 :].split()
