@@ -8,10 +8,11 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
@@ -66,9 +67,18 @@ def create_engine(url: str, settings: Settings) -> AsyncEngine:
         max_overflow=settings.max_overflow,
         pool_timeout=settings.pool_timeout,
         pool_recycle=settings.pool_recycle,
-        pool_pre_ping=True,
     )
+    event.listen(engine.sync_engine, "checkout", _refuse_closed)
     return engine
+
+
+def _refuse_closed(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+    """Instead of `pool_pre_ping`, which costs three round trips per checkout (`BEGIN`, a
+    ping, `ROLLBACK`: as much as the rest of a compiled query): a connection whose socket the
+    server closed (a restart, `pg_terminate_backend`) is replaced, for free. One that died
+    silently fails its first statement: the request answers 503 and the pool drops it."""
+    if dbapi_connection.driver_connection.is_closed():
+        raise DisconnectionError("the server closed this pooled connection")
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

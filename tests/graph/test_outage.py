@@ -52,6 +52,10 @@ mutation ($id: ID!) {
 DOCUMENT_TITLE = "{ documents(first: 1) { edges { node { title } } } }"
 LOCK_DOCUMENT = text("SELECT 1 FROM documents WHERE id = :id FOR UPDATE")
 WAITING = text("SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' LIMIT 1")
+OTHER_CLIENTS = text(
+    "SELECT pid FROM pg_stat_activity WHERE backend_type = 'client backend'"
+    " AND pid <> pg_backend_pid()"
+)
 
 
 @dataclass
@@ -179,6 +183,32 @@ async def test_a_connection_lost_mid_operation_is_503_and_changes_nothing(
 
     assert_unavailable(response)
     assert after.json()["data"]["documents"]["edges"][0]["node"]["title"] == "During"
+
+
+async def test_pooled_connections_the_server_closed_are_replaced_unseen(outage: Outage) -> None:
+    """The pool checks a connection's socket, not the server (no ping round trips): one that
+    an administrator or a failover ended is replaced before a request gets it."""
+    warm = await asyncio.gather(
+        *(outage.post(DOCUMENT_COUNT, token=outage.token) for _ in range(4))
+    )
+    engine = create_engine(outage.url, Settings(database_url=outage.url))
+    try:
+        async with engine.connect() as admin:
+            admin = await admin.execution_options(isolation_level="AUTOCOMMIT")
+            ended = (await admin.scalars(OTHER_CLIENTS)).all()
+            for pid in ended:
+                await admin.scalar(text("SELECT pg_terminate_backend(:pid, 5000)"), {"pid": pid})
+        await asyncio.sleep(0.1)  # the event loop reads each closed socket's end
+        after = await asyncio.gather(
+            *(outage.post(DOCUMENT_CREATE, token=outage.token) for _ in range(4))
+        )
+    finally:
+        await engine.dispose()
+
+    assert ended
+    assert [r.status_code for r in warm + after] == [200] * 8
+    created = {"data": {"documentCreate": {"__typename": "DocumentCreateSuccess"}}}
+    assert [r.json() for r in after] == [created] * 4
 
 
 def _row_id(global_id: str) -> uuid.UUID:
