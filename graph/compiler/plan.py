@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections import OrderedDict
+from dataclasses import dataclass, field
 from typing import Any
 
 from graphql.execution.values import get_variable_values
@@ -16,6 +17,8 @@ from graph.compiler.selection import Collector
 log = logging.getLogger("khub.compiler")
 
 MAX_PLANS_PER_OPERATION = 64
+MAX_VALUES_PER_PLAN = 256
+VIEWER_BINDS = frozenset({ORGANIZATION.key, USER.key})
 
 
 @dataclass(frozen=True)
@@ -32,15 +35,45 @@ class Bind:
 
 @dataclass(frozen=True)
 class Plan:
-    """One statement's text and its positional parameters."""
+    """One statement's text and its positional parameters.
+
+    Every value but the viewer's organization and user is a function of the request's
+    variables alone, and turning arguments into values (Strawberry's argument conversion,
+    cursors, ids) costs more than the rest of a compiled request in Python: so those values
+    are kept per distinct variables, and a repeated request only fills in the viewer.
+    """
 
     sql: str
     binds: tuple[Bind, ...]
     uses_sentinel: bool
+    _by_variables: OrderedDict[bytes, tuple[Any, ...]] = field(
+        default_factory=OrderedDict, compare=False, repr=False
+    )
 
-    def values(self, env: Env) -> tuple[Any, ...]:
+    def known(self, variables: bytes | None) -> bool:
+        """Whether values were made for these variables (their canonical JSON) already."""
+        return variables is not None and variables in self._by_variables
+
+    def values(self, env: Env, variables: bytes | None) -> tuple[Any, ...]:
+        """The statement's parameters for `env`, whose variables' canonical JSON is
+        `variables` (None: not to be kept)."""
+        known = None if variables is None else self._by_variables.get(variables)
+        if known is None:
+            known = self._values(env)
+            if variables is not None:
+                self._by_variables[variables] = known
+                if len(self._by_variables) > MAX_VALUES_PER_PLAN:
+                    self._by_variables.popitem(last=False)
+        return tuple(
+            bind.value(env) if bind.name in VIEWER_BINDS else value
+            for bind, value in zip(self.binds, known, strict=True)
+        )
+
+    def _values(self, env: Env) -> tuple[Any, ...]:
         try:
-            return tuple(bind.value(env) for bind in self.binds)
+            return tuple(
+                None if bind.name in VIEWER_BINDS else bind.value(env) for bind in self.binds
+            )
         except Fallback:
             raise
         except Exception as exc:
