@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from graphql import FieldNode, GraphQLField
+from graphql import FieldNode, GraphQLField, ListValueNode, ObjectValueNode, ValueNode, VariableNode
 from graphql.execution.values import get_argument_values
 from sqlalchemy import bindparam
 from sqlalchemy.sql.elements import BindParameter
@@ -34,6 +34,8 @@ class ArgSite:
         self.field = field
         self.node = node
         self.definition = field.extensions["strawberry-definition"]
+        self.literal = not any(_has_variable(argument.value) for argument in node.arguments or ())
+        """The arguments are written out in the document: their values never change."""
 
     def values(self, variables: Any) -> dict[str, Any]:
         raw = get_argument_values(self.field, self.node, variables)
@@ -69,6 +71,16 @@ class Env:
 
     def args(self, site: ArgSite) -> dict[str, Any]:
         return self.memo(site, lambda: site.values(self.variables))
+
+
+def _has_variable(value: ValueNode) -> bool:
+    if isinstance(value, VariableNode):
+        return True
+    if isinstance(value, ListValueNode):
+        return any(_has_variable(item) for item in value.values)
+    if isinstance(value, ObjectValueNode):
+        return any(_has_variable(field.value) for field in value.fields)
+    return False
 
 
 _MISSING = object()

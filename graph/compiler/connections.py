@@ -8,7 +8,7 @@ import uuid
 from typing import Any
 
 from graphql import FieldNode, GraphQLField, get_named_type
-from sqlalchemy import Integer, func, select, tuple_
+from sqlalchemy import func, select, tuple_
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -79,7 +79,7 @@ def root_connection(
             raise Fallback(error.message) from error
         return window.size
 
-    size_param = compiler.params.bind(size, Integer())
+    size_param = compiler.page_size(size, site)
     page = _window(rows, key_column, descending, conditions, size_param)
     total = select(func.count()).select_from(
         repository.select(include_deleted=include_deleted, filter=filter).subquery()
@@ -116,7 +116,7 @@ def nested_connection(
     key = _sort_key(repository, loader.order)
     rows = repository.select().subquery()
     group = rows.c[loader.column]
-    size_param = compiler.params.bind(first, Integer())
+    size_param = compiler.page_size(first, site)
     parent = parent_rows.c.id
     page = _window(
         rows, rows.c[key.key], loader.order.descending, [group == parent], size_param, parent_rows
@@ -231,7 +231,7 @@ def _window(
     direction = (lambda c: c.desc()) if descending else (lambda c: c.asc())
     ordering = (direction(key), direction(rows.c.id))
     number = func.row_number().over(order_by=ordering).label(ROW_NUMBER)
-    stmt = select(rows, number).where(*conditions).order_by(*ordering).limit(size + 1)
+    stmt = select(rows, number).where(*conditions).order_by(*ordering).limit(sqljson.one_more(size))
     if parent_rows is None:
         return stmt.subquery()
     return stmt.correlate(parent_rows).lateral()

@@ -16,7 +16,6 @@ from graphql import FieldNode, GraphQLField, get_named_type
 from sqlalchemy import (
     REAL,
     Double,
-    Integer,
     Text,
     and_,
     case,
@@ -81,7 +80,7 @@ def search_connection(
 
     bind = compiler.params.bind
     query = bind(lambda env: env.args(site)["query"], Text())
-    size = bind(lambda env: valid(env)[0].size, Integer())
+    size = compiler.page_size(lambda env: valid(env)[0].size, site)
     options = bind(lambda env: valid(env)[1].options(), Text())
     title_options = bind(lambda env: valid(env)[1].options(whole=True), Text())
     start_mark = bind(lambda env: valid(env)[1].start_mark, Text())
@@ -108,7 +107,7 @@ def search_connection(
         select(ranked, cast(real_rank, Double).label(RANK_KEY), number)
         .where(*conditions)
         .order_by(*ordering)
-        .limit(size + 1)
+        .limit(sqljson.one_more(size))
         .subquery()
     )
     # the snippets outside the LIMIT: for the rows of the page only

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, Text, and_, case, cast, func, literal_column, select, true
+from sqlalchemy import JSON, Integer, Text, and_, case, cast, func, literal_column, select, true
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -22,6 +22,12 @@ def _name(text: str) -> str:
     if not text.replace("_", "a").isalnum() or not text.isascii():
         raise ValueError(f"not a GraphQL name: {text!r}")
     return text
+
+
+def one_more(size: ColumnElement[Any]) -> ColumnElement[Any]:
+    """`size + 1`, the extra row that tells whether a page has more, with the 1 written into
+    the SQL: a page size given literally stays a constant (see `Compiler.page_size`)."""
+    return size + literal_column("1", Integer)
 
 
 def lit(text: str) -> ColumnElement[Any]:
