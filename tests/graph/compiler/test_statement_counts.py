@@ -103,3 +103,25 @@ async def test_node_search_walks_and_aggregates_run_one_statement_for_their_data
     authentication, data = sent
     assert "khub_authenticate" in authentication
     assert MARK in data
+
+
+LITERAL_SIZES = (
+    "{ collections(first: 7) { edges { node { documents(first: 3) { totalCount } } } } }"
+)
+VARIABLE_SIZES = """
+query ($first: Int) { collections(first: $first) { edges { node { documents(first: 3) {
+  totalCount } } } } }
+"""
+
+
+async def test_page_sizes_written_in_the_document_are_constants_of_its_statement(
+    client: httpx.AsyncClient, world: World, statements: StatementCounter
+) -> None:
+    """PostgreSQL prices a generic plan with a bound LIMIT as if it read a tenth of the rows,
+    so it would plan every execution afresh: a literal page size must stay literal."""
+    token = world.editor.token
+    (_, literal) = await _run(client, statements, LITERAL_SIZES, {}, token)
+    (_, variable) = await _run(client, statements, VARIABLE_SIZES, {"first": 7}, token)
+
+    assert "LIMIT 7 + 1" in literal and "LIMIT 3 + 1" in literal
+    assert "LIMIT 7 + 1" not in variable and "LIMIT 3 + 1" in variable
