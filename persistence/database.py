@@ -67,6 +67,7 @@ def create_engine(url: str, settings: Settings) -> AsyncEngine:
         pool_timeout=settings.pool_timeout,
         pool_recycle=settings.pool_recycle,
         pool_pre_ping=True,
+        hide_parameters=True,  # values (user content, hashes) stay out of errors and logs
     )
     return engine
 
