@@ -13,7 +13,7 @@ MULTIPROC_DIR = "PROMETHEUS_MULTIPROC_DIR"
 
 
 @contextmanager
-def metrics_dir(workers: int) -> Iterator[Path | None]:
+def shared(workers: int) -> Iterator[Path | None]:
     """Several workers: a fresh temporary directory (removed afterwards) unless the
     operator named one, which is emptied of the last run's values first. One worker keeps
     its metrics in memory (with the process collector) unless a directory was named."""
@@ -35,3 +35,11 @@ def metrics_dir(workers: int) -> Iterator[Path | None]:
     finally:
         os.environ.pop(MULTIPROC_DIR, None)
         shutil.rmtree(path, ignore_errors=True)
+
+
+def forget(pid: int) -> None:
+    """A worker died: its live gauges (the pool's connections) no longer count."""
+    if os.environ.get(MULTIPROC_DIR):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(pid)

@@ -24,8 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 from uvicorn.supervisors import Multiprocess
 
-from graph import graphiql
-from graph.metrics_dir import metrics_dir
+from graph import graphiql, metrics_dir
 from graph.request_log import log_config
 from graph.settings import ServerSettings
 from persistence import embedded
@@ -106,7 +105,7 @@ async def serve(
     def announce(port: int) -> None:
         print(banner(args.host, port, server_settings, settings, url, readiness), flush=True)
 
-    with metrics_dir(config.workers):
+    with metrics_dir.shared(config.workers):
         if config.workers == 1:
             server = Server(config, on_ready=announce)
             await server.serve()
@@ -294,3 +293,11 @@ class Supervisor(Multiprocess):
         super().init_processes()
         if all(p.wait_until_ready(WORKER_START_SECONDS, self.should_exit) for p in self.processes):
             self.on_ready(self.port)
+
+    def keep_subprocess_alive(self) -> None:
+        """Replace dead workers, and drop their live gauges from the shared metrics."""
+        before = {p.pid for p in self.processes}
+        super().keep_subprocess_alive()
+        for pid in before - {p.pid for p in self.processes}:
+            if pid is not None:
+                metrics_dir.forget(pid)

@@ -118,14 +118,22 @@ def _statement_began(
 ) -> None:
     if _tracer is None or context is None:
         return
-    verb = statement.lstrip().split(None, 1)[0].upper() if statement.strip() else "SQL"
     context._khub_span = _tracer.start_span(
-        verb,
+        _verb(statement),
         attributes={
             "db.system.name": "postgresql",
             "db.query.text": statement[:STATEMENT_LIMIT],
         },
     )
+
+
+def _verb(statement: str) -> str:
+    """The statement's first keyword (after a leading comment), the span's name."""
+    text = statement.lstrip()
+    if text.startswith("/*"):
+        text = text[text.find("*/") + 2 :].lstrip()
+    words = text.split(None, 1)
+    return words[0].upper() if words else "SQL"
 
 
 def _statement_ended(conn: Any, cursor: Any, statement: str, params: Any, context: Any, many: bool):

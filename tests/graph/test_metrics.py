@@ -18,9 +18,9 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from graph import metrics
+from graph import metrics, metrics_dir
 from graph.app import create_app
-from graph.metrics_dir import MULTIPROC_DIR, metrics_dir
+from graph.metrics_dir import MULTIPROC_DIR
 from graph.settings import ServerSettings
 from persistence.database import Database
 from tests.graph.conftest import World
@@ -173,13 +173,13 @@ def test_several_workers_share_a_fresh_directory_removed_afterwards(
 ) -> None:
     monkeypatch.delenv(MULTIPROC_DIR, raising=False)
 
-    with metrics_dir(1) as single:
+    with metrics_dir.shared(1) as single:
         assert single is None and MULTIPROC_DIR not in os.environ
-    with metrics_dir(2) as shared:
-        assert shared is not None and shared.is_dir()
-        assert os.environ[MULTIPROC_DIR] == str(shared)
+    with metrics_dir.shared(2) as directory:
+        assert directory is not None and directory.is_dir()
+        assert os.environ[MULTIPROC_DIR] == str(directory)
 
-    assert not shared.exists() and MULTIPROC_DIR not in os.environ
+    assert not directory.exists() and MULTIPROC_DIR not in os.environ
 
 
 async def test_two_workers_report_the_sum_of_their_counts(
