@@ -20,7 +20,9 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 REQUEST_ID_HEADER = b"x-request-id"
-_REQUEST_ID = re.compile(r"^[\x21-\x7e]{1,64}$")  # printable ASCII, no spaces; the audit column
+# Printable ASCII without spaces, quotes, angle brackets or backslashes (it is echoed in
+# headers, messages and logs), as long as the audit column holds.
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9!#$%&()*+,\-./:;=?@\[\]^_{|}~]{1,64}$")
 NAME_LIMIT = 100  # an operation name in a log line
 
 
@@ -111,7 +113,8 @@ def end(token: Any) -> None:
 
 
 def request_id_of(headers: dict[bytes, bytes]) -> str:
-    """The caller's `X-Request-Id` when printable and at most 64 characters, else a new one."""
+    """The caller's `X-Request-Id` when plain printable ASCII of at most 64 characters, else
+    a new one."""
     given = headers.get(REQUEST_ID_HEADER, b"").decode("latin-1")
     return given if _REQUEST_ID.match(given) else uuid.uuid4().hex
 

@@ -136,7 +136,9 @@ def _verb(statement: str) -> str:
     return words[0].upper() if words else "SQL"
 
 
-def _statement_ended(conn: Any, cursor: Any, statement: str, params: Any, context: Any, many: bool):
+def _statement_ended(
+    conn: Any, cursor: Any, statement: str, params: Any, context: Any, many: bool
+) -> None:
     current = getattr(context, "_khub_span", None)
     if current is not None:
         current.end()

@@ -144,7 +144,7 @@ async def test_a_refused_request_logs_its_error_codes_and_no_principal(
     assert invalid["error_codes"] == ["GRAPHQL_VALIDATION_FAILED"]
 
 
-@pytest.mark.parametrize("given", ["", "has space", "x" * 65, "naïve", "a\tb"])
+@pytest.mark.parametrize("given", ["", "has space", "x" * 65, "naïve", "a\tb", "<b>", 'a"b'])
 async def test_an_unusable_request_id_is_replaced_by_a_new_one(
     client: httpx.AsyncClient, output: io.StringIO, given: str
 ) -> None:
