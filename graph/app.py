@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import gc
 import logging
-import re
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -13,11 +11,11 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from graph import graphiql
+from graph import graphiql, request_record, tracing
 from graph.body_limit import BodyLimitMiddleware
-from graph.metrics import Metrics, MetricsMiddleware, metrics_endpoint
+from graph.metrics import Metrics, metrics_endpoint
+from graph.observe import Observe
 from graph.schema import build_schema
 from graph.settings import ServerSettings
 from graph.view import GraphQLView
@@ -26,32 +24,6 @@ from persistence.migrate import upgrade
 from persistence.settings import Settings
 
 log = logging.getLogger("khub")
-
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-
-
-class RequestIdMiddleware:
-    """Gives every request an id (the caller's `X-Request-ID` if sane), echoed in the
-    response, carried by audit events and by the log line of any unexpected error."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] not in ("http", "websocket"):
-            await self.app(scope, receive, send)
-            return
-        headers = dict(scope.get("headers") or [])
-        given = headers.get(b"x-request-id", b"").decode("latin-1")
-        request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
-        scope.setdefault("state", {})["request_id"] = request_id
-
-        async def send_with_id(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message.setdefault("headers", []).append((b"x-request-id", request_id.encode()))
-            await send(message)
-
-        await self.app(scope, receive, send_with_id)
 
 
 async def healthz(request: Request) -> JSONResponse:
@@ -91,6 +63,8 @@ def create_app(
     (starting the embedded PostgreSQL when no DATABASE_URL is set, and then applying the
     migrations as the owner first)."""
     settings = settings or ServerSettings.from_env()
+    if settings.tracing:
+        tracing.setup()
     view = GraphQLView(build_schema(settings), settings)
 
     @asynccontextmanager
@@ -102,6 +76,7 @@ def create_app(
             await migrate_as_owner(settings.database)
         db = await Database.open(settings.database, stop_embedded_on_exit=True, as_app=True)
         app.state.db = db
+        observe_engine(db)
         # Everything made so far lives as long as the process: keep it out of the garbage
         # collector's full passes, which otherwise stall requests for ~100 ms (bench/).
         gc.collect()
@@ -127,8 +102,14 @@ def create_app(
     )
     app.state.metrics = Metrics()
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
-    app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
-    app.add_middleware(RequestIdMiddleware)
+    app.add_middleware(Observe, metrics=app.state.metrics)
     if database is not None:
         app.state.db = database
+        observe_engine(database)
     return app
+
+
+def observe_engine(db: Database) -> None:
+    """Count each request's statements, and trace them when tracing is on."""
+    request_record.count_statements(db.engine)
+    tracing.instrument(db.engine)

@@ -14,6 +14,8 @@ from typing import Any
 from cross_web import HTTPException
 from starlette.responses import Response
 
+from graph import request_record
+
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 RETRY_AFTER_SECONDS = 5  # what a 503 asks clients to wait: a database restart takes seconds
 
@@ -60,6 +62,8 @@ def error_response(error: HTTPException, accept: str) -> Response:
         code, headers = CODES.get(error.status_code, "BAD_REQUEST"), {}
         if error.status_code == 405:
             headers["Allow"] = "GET, POST"
+    if (record := request_record.current()) is not None:
+        record.error_codes = [code]
     return Response(
         json.dumps(error_body(error.reason, code)),
         status_code=error.status_code,

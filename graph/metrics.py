@@ -1,102 +1,172 @@
-"""`/metrics` in the Prometheus text format: requests, latency and the connection pool.
+"""`/metrics` in the Prometheus text format, by the Prometheus client library.
 
-Counters live in the process: with `--workers N` each worker reports its own (scrape them
-behind one address and the numbers mix; run one worker per container to keep them apart).
+HTTP requests and latency by path; GraphQL operations by name, type and outcome with a
+latency histogram per operation; errors by code; rate-limit refusals (`rate_limited`);
+the time an operation waits for a database connection; the pool's connections; and the
+process and platform collectors.
+
+Several workers (`khub serve --workers N`) share one view through the client's
+multiprocess mode: `khub serve` points `PROMETHEUS_MULTIPROC_DIR` at a fresh directory
+before the workers start, each writes its values there, and a scrape of any worker adds
+them up. The mode is fixed when `prometheus_client` is first imported.
+
+Operation names are the client's words, so they are bounded before they become labels:
+only a document that passed validation is labelled by its name (else `invalid`; an
+unnamed operation is `anonymous`), names are cut to 64 characters, and past
+`MAX_OPERATION_NAMES` distinct names (per process) further ones count as `other`.
 """
 
 from __future__ import annotations
 
 import hmac
-import time
-from collections import Counter
+import os
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from contextvars import ContextVar
 
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
+from prometheus_client.platform_collector import PlatformCollector
+from prometheus_client.process_collector import ProcessCollector
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from graph.request_record import RequestRecord
 
 Endpoint = Callable[[Request], Awaitable[Response]]
-DURATION = "khub_http_request_duration_seconds"
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
+WAIT_BUCKETS = (0.0005, 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0, 30.0)
+PATHS = frozenset({"/graphql", "/healthz", "/readyz", "/metrics"})
+METHODS = frozenset({"GET", "POST", "OPTIONS", "HEAD", "PUT", "PATCH", "DELETE"})
+MAX_OPERATION_NAMES = 500
+NAME_LIMIT = 64
+MULTIPROC_DIR = "PROMETHEUS_MULTIPROC_DIR"
 
 
-@dataclass
+def multiprocess_mode() -> bool:
+    return bool(os.environ.get(MULTIPROC_DIR))
+
+
 class Metrics:
-    """Request counts by path and status, and a latency histogram by path."""
+    """The server's metrics, registered on a registry of their own (one per app)."""
 
-    requests: Counter[tuple[str, str, int]] = field(default_factory=Counter)
-    buckets: Counter[tuple[str, float]] = field(default_factory=Counter)
-    seconds: Counter[str] = field(default_factory=Counter)
-    observed: Counter[str] = field(default_factory=Counter)
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry(auto_describe=True)
+        r = self.registry
+        self.requests = Counter(
+            "khub_http_requests", "HTTP requests by method, path and status.",
+            ["method", "path", "status"], registry=r,
+        )  # fmt: skip
+        self.latency = Histogram(
+            "khub_http_request_duration_seconds", "Time to answer, by path.",
+            ["path"], buckets=BUCKETS, registry=r,
+        )  # fmt: skip
+        self.operations = Counter(
+            "khub_graphql_operations", "GraphQL operations by name, type and outcome "
+            "(success, client_error, server_error).",
+            ["operation", "type", "outcome"], registry=r,
+        )  # fmt: skip
+        self.operation_latency = Histogram(
+            "khub_graphql_operation_duration_seconds", "Time to answer a GraphQL operation.",
+            ["operation", "type"], buckets=BUCKETS, registry=r,
+        )  # fmt: skip
+        self.errors = Counter(
+            "khub_graphql_errors", "GraphQL errors answered, by `extensions.code`.",
+            ["code"], registry=r,
+        )  # fmt: skip
+        self.refusals = Counter(
+            "khub_rate_limited", "Requests refused by a rate limit, by reason.",
+            ["reason"], registry=r,
+        )  # fmt: skip
+        self.pool_wait = Histogram(
+            "khub_db_pool_wait_seconds", "Time an operation waited for its database connection.",
+            buckets=WAIT_BUCKETS, registry=r,
+        )  # fmt: skip
+        self.pool = Gauge(
+            "khub_db_pool_connections", "Database connections by state.",
+            ["state"], registry=r, multiprocess_mode="livesum",
+        )  # fmt: skip
+        if not multiprocess_mode():
+            ProcessCollector(registry=r)
+            PlatformCollector(registry=r)
+        self._names: set[str] = set()
+        global _latest
+        _latest = self
 
-    def observe(self, method: str, path: str, status: int, elapsed: float) -> None:
-        self.requests[(method, path, status)] += 1
-        self.seconds[path] += elapsed
-        self.observed[path] += 1
-        for bound in BUCKETS:
-            if elapsed <= bound:
-                self.buckets[(path, bound)] += 1
+    def operation_label(self, record: RequestRecord) -> str:
+        if not record.valid:
+            return "invalid"
+        name = (record.operation_name or "anonymous")[:NAME_LIMIT]
+        if name not in self._names:
+            if len(self._names) >= MAX_OPERATION_NAMES:
+                return "other"
+            self._names.add(name)
+        return name
 
-    def render(self, pool: object | None) -> str:
-        lines = [
-            "# HELP khub_http_requests_total HTTP requests by method, path and status.",
-            "# TYPE khub_http_requests_total counter",
-        ]
-        for (method, path, status), n in sorted(self.requests.items()):
-            lines.append(
-                f'khub_http_requests_total{{method="{method}",path="{path}",status="{status}"}} {n}'
-            )
-        lines += [
-            f"# HELP {DURATION} Time to answer, by path.",
-            f"# TYPE {DURATION} histogram",
-        ]
-        for path in sorted(self.observed):
-            for bound in BUCKETS:
-                count = self.buckets[(path, bound)]
-                lines.append(f'{DURATION}_bucket{{path="{path}",le="{bound}"}} {count}')
-            total = self.observed[path]
-            lines.append(f'{DURATION}_bucket{{path="{path}",le="+Inf"}} {total}')
-            lines.append(f'{DURATION}_sum{{path="{path}"}} {self.seconds[path]:.6f}')
-            lines.append(f'{DURATION}_count{{path="{path}"}} {total}')
-        if pool is not None:
-            lines += [
-                "# HELP khub_db_pool_connections Database connections by state.",
-                "# TYPE khub_db_pool_connections gauge",
-                f'khub_db_pool_connections{{state="checked_out"}} {pool.checkedout()}',  # type: ignore[attr-defined]
-                f'khub_db_pool_connections{{state="idle"}} {pool.checkedin()}',  # type: ignore[attr-defined]
-            ]
-        return "\n".join(lines) + "\n"
-
-
-class MetricsMiddleware:
-    """Times every HTTP request; paths are the routes' own (no ids in them)."""
-
-    KNOWN = ("/graphql", "/healthz", "/readyz", "/metrics")
-
-    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
-        self.app = app
-        self.metrics = metrics
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
+    def observe(self, record: RequestRecord, pool: object | None) -> None:
+        """Count a finished request, and its GraphQL operation."""
+        self.pool_connections(pool)
+        path = record.path if record.path in PATHS else "other"
+        method = record.method if record.method in METHODS else "OTHER"
+        seconds = record.duration_ms / 1000
+        self.requests.labels(method, path, str(record.status)).inc()
+        self.latency.labels(path).observe(seconds)
+        if not record.graphql:
             return
-        started = time.perf_counter()
-        status = 500
+        name, kind = self.operation_label(record), record.operation_type or "unknown"
+        self.operations.labels(name, kind, record.outcome).inc()
+        self.operation_latency.labels(name, kind).observe(seconds)
+        for code in record.error_codes:
+            self.errors.labels(code).inc()
 
-        async def record_status(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
+    def pool_connections(self, pool: object | None) -> None:
+        """The pool's connections now (each worker's, added up across workers)."""
+        if pool is not None:
+            self.pool.labels("checked_out").set(pool.checkedout())  # type: ignore[attr-defined]
+            self.pool.labels("idle").set(pool.checkedin())  # type: ignore[attr-defined]
 
-        try:
-            await self.app(scope, receive, record_status)
-        finally:
-            path = scope["path"] if scope["path"] in self.KNOWN else "other"
-            elapsed = time.perf_counter() - started
-            self.metrics.observe(scope["method"], path, status, elapsed)
+    def render(self) -> bytes:
+        if not multiprocess_mode():
+            return generate_latest(self.registry)
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+        PlatformCollector(registry=registry)
+        return generate_latest(registry)
+
+
+_CURRENT: ContextVar[Metrics | None] = ContextVar("khub_metrics", default=None)
+_latest: Metrics | None = None
+
+
+def bind(metrics: Metrics) -> object:
+    """Make `metrics` the ones `rate_limited` and `pool_waited` count on for this request."""
+    return _CURRENT.set(metrics)
+
+
+def unbind(token: object) -> None:
+    _CURRENT.reset(token)  # type: ignore[arg-type]
+
+
+def _current() -> Metrics | None:
+    return _CURRENT.get() or _latest
+
+
+def rate_limited(reason: str) -> None:
+    """Count a request a rate limit refused (`reason`: a short fixed word, never a value)."""
+    if (metrics := _current()) is not None:
+        metrics.refusals.labels(reason[:NAME_LIMIT]).inc()
+
+
+def pool_waited(seconds: float) -> None:
+    """Record how long an operation waited for its database connection."""
+    if (metrics := _current()) is not None:
+        metrics.pool_wait.observe(seconds)
 
 
 def metrics_endpoint(*, token: str | None, production: bool) -> Endpoint:
@@ -114,9 +184,9 @@ def metrics_endpoint(*, token: str | None, production: bool) -> Endpoint:
                 "a bearer token is required", status_code=401, headers=UNAUTHORIZED
             )
         db = getattr(request.app.state, "db", None)
-        pool = db.engine.pool if db is not None else None
-        body = request.app.state.metrics.render(pool)
-        return PlainTextResponse(body, media_type="text/plain; version=0.0.4")
+        request.app.state.metrics.pool_connections(db.engine.pool if db is not None else None)
+        body = request.app.state.metrics.render()
+        return Response(body, media_type=CONTENT_TYPE_LATEST)
 
     return endpoint
 

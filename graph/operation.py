@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -19,6 +20,7 @@ from typing import Any
 from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from graph import metrics
 from persistence.database import READ_ONLY_SNAPSHOT, Database, scope_transaction
 
 log = logging.getLogger(__name__)
@@ -159,7 +161,9 @@ class Operation:
             # the whole result): opening a new connection now would leak it from the pool.
             raise OperationFinished("the operation has already finished")
         if self._connection is None:
+            started = time.perf_counter()
             self._connection = await self.db.engine.connect()
+            metrics.pool_waited(time.perf_counter() - started)
         return self._connection
 
     async def finish(self, *, commit: bool) -> None:

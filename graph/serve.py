@@ -24,7 +24,8 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 from uvicorn.supervisors import Multiprocess
 
-from graph import graphiql
+from graph import graphiql, metrics_dir
+from graph.request_log import log_config
 from graph.settings import ServerSettings
 from persistence import embedded
 from persistence.database import (
@@ -104,13 +105,14 @@ async def serve(
     def announce(port: int) -> None:
         print(banner(args.host, port, server_settings, settings, url, readiness), flush=True)
 
-    if config.workers == 1:
-        server = Server(config, on_ready=announce)
-        await server.serve()
-        return 0 if server.started else STARTUP_FAILURE
-    # The supervisor only starts, watches and stops its workers; blocking this loop is fine.
-    Supervisor(config, sockets=[config.bind_socket()], on_ready=announce).run()
-    return 0
+    with metrics_dir.shared(config.workers):
+        if config.workers == 1:
+            server = Server(config, on_ready=announce)
+            await server.serve()
+            return 0 if server.started else STARTUP_FAILURE
+        # The supervisor only starts, watches and stops its workers; blocking is fine.
+        Supervisor(config, sockets=[config.bind_socket()], on_ready=announce).run()
+        return 0
 
 
 class StartupTerminated(Exception):
@@ -167,6 +169,8 @@ def uvicorn_config(args: argparse.Namespace, server: ServerSettings) -> uvicorn.
         http="httptools",
         lifespan="on",
         log_level=args.log_level,
+        log_config=log_config(server.log_format, args.log_level),
+        access_log=False,  # the request line (graph/request_log.py) replaces it
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
     )
 
@@ -289,3 +293,11 @@ class Supervisor(Multiprocess):
         super().init_processes()
         if all(p.wait_until_ready(WORKER_START_SECONDS, self.should_exit) for p in self.processes):
             self.on_ready(self.port)
+
+    def keep_subprocess_alive(self) -> None:
+        """Replace dead workers, and drop their live gauges from the shared metrics."""
+        before = {p.pid for p in self.processes}
+        super().keep_subprocess_alive()
+        for pid in before - {p.pid for p in self.processes}:
+            if pid is not None:
+                metrics_dir.forget(pid)

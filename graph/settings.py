@@ -38,6 +38,8 @@ class ServerSettings:
     allowed_origins: tuple[str, ...] = ()
     metrics_token: str | None = field(default=None, repr=False)
     compiled_reads: bool = True
+    log_format: str = "text"  # KHUB_LOG_FORMAT: json (production's default) or text
+    tracing: bool = False  # KHUB_TRACING: OpenTelemetry spans (the `tracing` extra)
     database: Settings = field(default_factory=Settings)
 
     @property
@@ -50,6 +52,11 @@ class ServerSettings:
         if env not in {"development", "production"}:
             raise ValueError(f"KHUB_ENV must be development or production, got {env!r}")
         origins = os.environ.get("KHUB_ALLOWED_ORIGINS", "")
+        log_format = os.environ.get("KHUB_LOG_FORMAT", "").strip().lower() or (
+            "json" if env == "production" else "text"
+        )
+        if log_format not in {"json", "text"}:
+            raise ValueError(f"KHUB_LOG_FORMAT must be json or text, got {log_format!r}")
         return cls(
             production=env == "production",
             max_depth=_int("KHUB_MAX_DEPTH", cls.max_depth),
@@ -60,5 +67,7 @@ class ServerSettings:
             allowed_origins=tuple(o.strip() for o in origins.split(",") if o.strip()),
             metrics_token=os.environ.get("KHUB_METRICS_TOKEN") or None,
             compiled_reads=_flag("KHUB_COMPILED_READS", cls.compiled_reads),
+            log_format=log_format,
+            tracing=_flag("KHUB_TRACING", cls.tracing),
             database=Settings.from_env(),
         )

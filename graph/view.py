@@ -30,7 +30,7 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOpe
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
-from graph import graphiql
+from graph import graphiql, request_record
 from graph.compiler.pipeline import EXECUTION, CompiledReads
 from graph.context import Context
 from graph.core.errors import ServiceUnavailable
@@ -94,13 +94,16 @@ class GraphQLView(GraphQL):
         return HTMLResponse(self.graphiql_page)
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:  # type: ignore[override]
-        return Context(
+        context = Context(
             request=request,
             response=response,
             db=request.app.state.db,
             settings=self.settings,
             request_id=request.scope.get("state", {}).get("request_id") or "-",
         )
+        if (record := request_record.current()) is not None:
+            record.context = context  # whose viewer is the request's principal
+        return context
 
     def encode_json(self, data: object) -> bytes:
         """orjson: several times faster than `json`. Values it refuses (an unpaired
@@ -147,6 +150,8 @@ class GraphQLView(GraphQL):
         self, *, request_data: GraphQLRequestData, context: Context, **kwargs: Any
     ) -> Any:
         context.operation_name = request_data.operation_name
+        if (record := request_record.current()) is not None and isinstance(request_data.query, str):
+            record.describe(self.schema, request_data.query, request_data.operation_name)
         try:
             return await super().execute_single(
                 request_data=request_data, context=context, **kwargs
@@ -183,6 +188,8 @@ class GraphQLView(GraphQL):
 
     def create_response(self, response_data: Any, sub_response: Response) -> Response:
         response = super().create_response(response_data, sub_response)
+        if (record := request_record.current()) is not None:
+            record.error_codes = request_record.error_codes(response_data)
         codes = _codes(response_data)
         if UNAVAILABLE in codes:
             response.status_code = 503

@@ -67,6 +67,7 @@ def create_engine(url: str, settings: Settings) -> AsyncEngine:
         max_overflow=settings.max_overflow,
         pool_timeout=settings.pool_timeout,
         pool_recycle=settings.pool_recycle,
+        hide_parameters=True,  # values (user content, hashes) stay out of errors and logs
     )
     event.listen(engine.sync_engine, "checkout", _refuse_closed)
     return engine

@@ -18,6 +18,7 @@ from graphql.language.parser import MAX_NESTING_DEPTH
 from starlette.requests import Request
 from starlette.responses import Response
 
+from graph import request_record, tracing
 from graph.compiler.arguments import Env, Fallback
 from graph.compiler.document import Documents, Operation
 from graph.compiler.plan import Plan, coerce, plan_for
@@ -47,6 +48,8 @@ class CompiledReads:
         if isinstance(given, str):
             return self._fallback(given)
         query, variables, operation_name = given
+        if (record := request_record.current()) is not None:
+            record.describe(self.schema, query, operation_name)
         operation = self.documents.get(query, operation_name)
         if isinstance(operation, str):
             return self._fallback(operation)
@@ -116,7 +119,8 @@ def _canonical(variables: dict[str, Any]) -> bytes | None:
 async def _execute(context: Any, plan: Plan, values: tuple[Any, ...]) -> str | None:
     try:
         async with context.operation.connection() as connection:
-            result = await connection.exec_driver_sql(plan.sql, values)
+            with tracing.span("graphql.compiled_statement"):
+                result = await connection.exec_driver_sql(plan.sql, values)
             return result.scalar()  # type: ignore[no-any-return]
     except Exception:
         log.debug("compiled statement failed", exc_info=True)

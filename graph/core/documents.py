@@ -19,6 +19,8 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
+from graph import tracing
+
 MAXSIZE = 1024
 
 
@@ -61,10 +63,12 @@ class Documents:
 
     def _check(self, schema: GraphQLSchema, query: str) -> Checked:
         try:
-            document = parse(query, max_tokens=self.max_tokens)
+            with tracing.span("graphql.parse"):
+                document = parse(query, max_tokens=self.max_tokens)
         except GraphQLError:
             return Checked(None, [])
-        return Checked(document, validate(schema, document, self.rules))
+        with tracing.span("graphql.validate"):
+            return Checked(document, validate(schema, document, self.rules))
 
 
 class CheckedOnce(SchemaExtension):

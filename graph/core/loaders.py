@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
 from strawberry.types import Info
 
+from graph import tracing
 from persistence.pagination import Order, Page
 from persistence.relation import AdminOnly, Count, Rows, Values, Walked
 from persistence.repository import Repository
@@ -43,8 +44,10 @@ class RepositoryLoader(DataLoader[K, V], Generic[K, V]):
         return asyncio.shield(shared)
 
     async def batch_load_fn(self, keys: Sequence[K]) -> list[V]:
-        async with self.context.operation.session() as session:
-            return await self.fetch(session, self.context.viewer.scope(), list(keys))
+        attributes = {"khub.loader": type(self).__name__, "khub.keys": len(keys)}
+        with tracing.span("dataloader.batch", attributes):
+            async with self.context.operation.session() as session:
+                return await self.fetch(session, self.context.viewer.scope(), list(keys))
 
     async def fetch(self, session: AsyncSession, scope: Any, keys: list[K]) -> list[V]:
         raise NotImplementedError

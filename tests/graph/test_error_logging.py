@@ -34,12 +34,14 @@ async def unmigrated(server_url: str, settings: Settings) -> AsyncIterator[Datab
 
 
 def _lines(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
-    """What the server logs at INFO and above (debug lines, such as the compiler's, are off
-    in production)."""
+    """What the server logs at INFO and above about errors (debug lines, such as the
+    compiler's, are off in production; every request's own line is tests/graph/test_logs.py's)."""
     return [
         r
         for r in caplog.records
-        if r.name.startswith(("khub", "strawberry")) and r.levelno >= logging.INFO
+        if r.name.startswith(("khub", "strawberry"))
+        and r.name != "khub.request"
+        and r.levelno >= logging.INFO
     ]
 
 
