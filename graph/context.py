@@ -80,6 +80,7 @@ class Context:
     refusals: dict[str, Any] = field(default_factory=dict)
     authenticated: bool = False
     operation_name: str | None = None  # the `operationName` the client sent, if any
+    cost: Any = None  # the operation's estimate, once measured (graph/core/cost_limit.py)
 
     def __post_init__(self) -> None:
         self.operation = Operation(self.db)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, field
 
@@ -18,6 +19,19 @@ def _flag(name: str, default: bool) -> bool:
 def _int(name: str, default: int) -> int:
     raw = os.environ.get(name)
     return default if not raw else int(raw)
+
+
+def _role_maxima(name: str) -> tuple[tuple[str, int], ...]:
+    """A JSON object of role name to maximum cost, e.g. `{"ADMIN": 200000}`."""
+    raw = os.environ.get(name) or "{}"
+    value = json.loads(raw)
+    roles = {"ADMIN", "EDITOR", "VIEWER"}
+    if not isinstance(value, dict) or not all(
+        k in roles and isinstance(v, int) and not isinstance(v, bool) and v >= 0
+        for k, v in value.items()
+    ):
+        raise ValueError(f"{name} must be a JSON object of ADMIN, EDITOR, VIEWER to costs")
+    return tuple(sorted(value.items()))
 
 
 @dataclass(frozen=True)
@@ -38,11 +52,22 @@ class ServerSettings:
     allowed_origins: tuple[str, ...] = ()
     metrics_token: str | None = field(default=None, repr=False)
     compiled_reads: bool = True
+    max_cost: int = 50_000
+    """The most an operation may cost (graph/core/cost.py); 0 means no limit."""
+    max_cost_by_role: tuple[tuple[str, int], ...] = ()
+    """Maxima for callers with these roles (the highest of a caller's roles counts)."""
+    cost_enforced: bool | None = None
+    """Refuse operations over their maximum; by default in production only (development
+    reports the cost instead)."""
     database: Settings = field(default_factory=Settings)
 
     @property
     def graphiql(self) -> bool:
         return not self.production
+
+    @property
+    def enforces_cost(self) -> bool:
+        return self.production if self.cost_enforced is None else self.cost_enforced
 
     @classmethod
     def from_env(cls) -> ServerSettings:
@@ -60,5 +85,8 @@ class ServerSettings:
             allowed_origins=tuple(o.strip() for o in origins.split(",") if o.strip()),
             metrics_token=os.environ.get("KHUB_METRICS_TOKEN") or None,
             compiled_reads=_flag("KHUB_COMPILED_READS", cls.compiled_reads),
+            max_cost=_int("KHUB_MAX_COST", cls.max_cost),
+            max_cost_by_role=_role_maxima("KHUB_MAX_COST_BY_ROLE"),
+            cost_enforced=_flag("KHUB_ENFORCE_COST", env == "production"),
             database=Settings.from_env(),
         )
