@@ -6,6 +6,7 @@ import json
 import os
 from dataclasses import dataclass, field
 
+from persistence.rate_limits import Budget
 from persistence.settings import Settings
 
 
@@ -59,7 +60,27 @@ class ServerSettings:
     cost_enforced: bool | None = None
     """Refuse operations over their maximum; by default in production only (development
     reports the cost instead)."""
+    rate_limit: int = 0
+    """Cost units a principal (user, API key, or client address when anonymous) may spend
+    per window; 0 turns rate limiting off."""
+    rate_limit_window: int = 60
     database: Settings = field(default_factory=Settings)
+
+    def __post_init__(self) -> None:
+        highest = max([self.max_cost, *(m for _, m in self.max_cost_by_role)])
+        if self.rate_limit > 0 and self.max_cost > 0 and self.rate_limit < highest:
+            raise ValueError(
+                f"KHUB_RATE_LIMIT ({self.rate_limit}) must be at least the highest maximum cost"
+                f" ({highest}), or an operation allowed to run could never be admitted"
+            )
+        if self.rate_limit_window <= 0:
+            raise ValueError("KHUB_RATE_LIMIT_WINDOW must be a positive number of seconds")
+
+    @property
+    def rate_budget(self) -> Budget | None:
+        if self.rate_limit <= 0:
+            return None
+        return Budget(units=self.rate_limit, window_seconds=self.rate_limit_window)
 
     @property
     def graphiql(self) -> bool:
@@ -88,5 +109,7 @@ class ServerSettings:
             max_cost=_int("KHUB_MAX_COST", cls.max_cost),
             max_cost_by_role=_role_maxima("KHUB_MAX_COST_BY_ROLE"),
             cost_enforced=_flag("KHUB_ENFORCE_COST", env == "production"),
+            rate_limit=_int("KHUB_RATE_LIMIT", cls.rate_limit),
+            rate_limit_window=_int("KHUB_RATE_LIMIT_WINDOW", cls.rate_limit_window),
             database=Settings.from_env(),
         )

@@ -22,7 +22,7 @@ from graph.compiler.arguments import Env, Fallback
 from graph.compiler.document import Documents, Operation
 from graph.compiler.plan import Plan, coerce, plan_for
 from graph.context import Context
-from graph.core import cost_limit
+from graph.core import cost_limit, rate_limit
 from graph.http_errors import json_depth
 
 log = logging.getLogger("khub.compiler")
@@ -76,6 +76,8 @@ class CompiledReads:
             await context.authenticate()
         except Exception:  # the reference reports it, with its own logging
             return "authentication failed"
+        if rate_limit.refusal(context) is not None:
+            return "rate limited"  # the reference refuses it
         viewer = context.viewer
         if not viewer.is_authenticated:
             return "an anonymous caller"

@@ -134,20 +134,23 @@ class _Walk:
         self.fragments = fragments
         self.defaults = defaults
 
-    def selection(self, parent: GraphQLNamedType, selection_set: SelectionSetNode) -> Term:
+    def selection(
+        self, parent: GraphQLNamedType, selection_set: SelectionSetNode, page: Size | None = None
+    ) -> Term:
+        """What a selection costs; `page` sizes the lists of a connection (its edges)."""
         own = 0
         lists: list[tuple[Size, Term]] = []
         for node in selection_set.selections:
             if isinstance(node, FieldNode):
-                found = self.field(parent, node)
+                found = self.field(parent, node, page)
             elif isinstance(node, InlineFragmentNode):
                 condition = node.type_condition
                 target = self.schema.get_type(condition.name.value) if condition else parent
-                found = self.selection(target or parent, node.selection_set)
+                found = self.selection(target or parent, node.selection_set, page)
             elif isinstance(node, FragmentSpreadNode):
                 fragment = self.fragments[node.name.value]
                 target = self.schema.get_type(fragment.type_condition.name.value)
-                found = self.selection(target or parent, fragment.selection_set)
+                found = self.selection(target or parent, fragment.selection_set, page)
             else:
                 continue
             own += found[0]
@@ -158,7 +161,7 @@ class _Walk:
                     lists.append((size, each))
         return (own, tuple(lists))
 
-    def field(self, parent: GraphQLNamedType, node: FieldNode) -> Term:
+    def field(self, parent: GraphQLNamedType, node: FieldNode, page: Size | None) -> Term:
         name = node.name.value
         if name.startswith("__"):
             return (0, ())  # __typename, and introspection (refused in production)
@@ -167,14 +170,15 @@ class _Walk:
         returned = get_named_type(definition.type)
         if node.selection_set is None or not is_composite_type(returned):
             return (weight.own, ())
-        below = self.selection(returned, node.selection_set)
-        size = self.size(parent, definition, node, weight)
-        return (weight.own, ((size, below),))
+        size = self.size(definition, node, weight, page)
+        if _is_connection(returned):  # `totalCount` and `pageInfo` once, `edges` per row
+            return (weight.own, ((_Fixed(1), self.selection(returned, node.selection_set, size)),))
+        return (weight.own, ((size, self.selection(returned, node.selection_set)),))
 
     def size(
-        self, parent: GraphQLNamedType, definition: GraphQLField, node: FieldNode, weight: Weight
+        self, definition: GraphQLField, node: FieldNode, weight: Weight, page: Size | None
     ) -> Size:
-        """How many times the field's selection is paid for."""
+        """How many rows the field returns (a connection: how many edges)."""
         nullable = get_nullable_type(definition.type)
         returned = get_named_type(definition.type)
         if weight.size is not None:
@@ -184,8 +188,8 @@ class _Walk:
         elif _is_connection(returned):
             base = self.argument(node, ("first", "last"), weight.default_size or DEFAULT_PAGE_SIZE)
         elif isinstance(nullable, GraphQLList):
-            if _is_connection(parent):
-                base = _Fixed(1)  # a connection's edges: counted by the connection
+            if page is not None:
+                base = page  # a connection's edges, sized by the connection's arguments
             else:
                 base = self.argument(node, ("first",), weight.default_size or DEFAULT_LIST_SIZE)
         else:

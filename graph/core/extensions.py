@@ -9,7 +9,7 @@ from graphql import GraphQLError
 from strawberry.extensions import MaskErrors, SchemaExtension
 from strawberry.types.graphql import OperationType
 
-from graph.core import cost_limit
+from graph.core import cost_limit, rate_limit
 from graph.core.errors import ServiceUnavailable
 from graph.core.guards import refuse_long_lists, refuse_pointless_anonymous
 from graph.core.lone_fields import signs_in
@@ -24,6 +24,7 @@ EXPECTED_CODES = {
     "SERVICE_UNAVAILABLE",
     "INTERNAL_SERVER_ERROR",  # already logged and shaped where it happened
     cost_limit.COST_LIMIT_EXCEEDED,
+    rate_limit.RATE_LIMITED,
 }
 
 
@@ -74,6 +75,7 @@ class OperationLifecycle(SchemaExtension):
             raise unexpected_error(
                 context.request_id, str(exc), production=context.settings.production
             ) from None
+        _refuse(rate_limit.refusal(context))
         _refuse(cost_limit.refusal(context, identified=True))
         refuse_pointless_anonymous(self.execution_context)
         refuse_long_lists(self.execution_context)

@@ -28,7 +28,9 @@ NEIGHBORHOOD = (
     " neighbors(depth: 4, first: 100) { edges { node { node { id label } } } } } } }"
 )
 WORST = "query Worst { " + " ".join(f"a{i}: {NEIGHBORHOOD}" for i in range(30)) + " }"
-WORST_COST = 30 * (1 + 100 * (2 + 1 + 100 * 8 * (2 + 1 + 2)))
+# knowledgeNodes, edges, then per row: node, neighbors, edges, and per neighbor (100 rows
+# at depth 4, times 8): node, node, id, label
+WORST_COST = 30 * (2 + 100 * (1 + 2 + 100 * 8 * 4))
 
 PAGE = """
 query Page($first: Int) {
@@ -43,7 +45,7 @@ query Nested {
   }
 }
 """
-NESTED_COST = 1 + 10 * (2 + 1 + 1 + 3 * (2 + 1 + 1 + 20 * 1))
+NESTED_COST = 2 + 10 * (4 + 3 * (3 + 20 * 1))
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 README_OPERATIONS = re.findall(r"```graphql\n(.*?)```", README.read_text(), flags=re.DOTALL)
@@ -141,11 +143,11 @@ async def test_the_cost_is_reported_when_asked_on_both_paths(enforced: Post, wor
     unasked = await enforced(PAGE, token=world.viewer.token, variables={"first": 50})
     default = await enforced(PAGE, token=world.viewer.token, extensions={"cost": True})
 
-    assert asked.json()["extensions"] == {"cost": {"requested": 301, "maximum": 50_000}}
+    assert asked.json()["extensions"] == {"cost": {"requested": 252, "maximum": 50_000}}
     assert asked.json()["data"] == unasked.json()["data"] == {"documents": {"edges": []}}
     assert "extensions" not in unasked.json()
     # 20 rows when `first` is absent, the connection's default page size
-    assert default.json()["extensions"] == {"cost": {"requested": 121, "maximum": 50_000}}
+    assert default.json()["extensions"] == {"cost": {"requested": 102, "maximum": 50_000}}
 
 
 async def test_the_compiled_path_reports_the_cost_it_answered(
@@ -157,7 +159,7 @@ async def test_the_compiled_path_reports_the_cost_it_answered(
     assert response.headers["x-khub-execution"] == "compiled"
     assert response.json() == {
         "data": {"documents": {"edges": []}},
-        "extensions": {"cost": {"requested": 121, "maximum": 50_000}},
+        "extensions": {"cost": {"requested": 102, "maximum": 50_000}},
     }
 
 
@@ -171,7 +173,7 @@ async def test_development_reports_an_operation_over_its_limit_and_runs_it(
 
     assert body == {
         "data": {"documents": {"edges": []}},
-        "extensions": {"cost": {"requested": 121, "maximum": 50}},
+        "extensions": {"cost": {"requested": 102, "maximum": 50}},
     }
 
 
