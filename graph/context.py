@@ -12,7 +12,9 @@ from graph.core.loaders import Loaders
 from graph.operation import Operation
 from graph.settings import ServerSettings
 from persistence.database import Database
+from persistence.rate_limits import Spent, spent
 from persistence.scope import Scope
+from persistence.throttling import address_key
 from persistence.user import tokens
 from persistence.user.models import Role, User
 
@@ -80,6 +82,8 @@ class Context:
     refusals: dict[str, Any] = field(default_factory=dict)
     authenticated: bool = False
     operation_name: str | None = None  # the `operationName` the client sent, if any
+    cost: Any = None  # the operation's estimate, once measured (graph/core/cost_limit.py)
+    spent: Spent | None = None  # the rate limit's verdict, when a budget applies
 
     def __post_init__(self) -> None:
         self.operation = Operation(self.db)
@@ -113,6 +117,10 @@ class Context:
         statement, which also begins and confines a query's transaction."""
         if self.authenticated:  # by the compiled path, which handed the operation over
             return
+        budget = self.settings.rate_budget
+        spend = None
+        if budget is not None and self.cost is not None:
+            spend = (address_key(self.client_address), max(self.cost.requested, 1), budget)
         secret = self.bearer()
         if secret is not None:
             parsed = tokens.parse(secret)
@@ -123,10 +131,17 @@ class Context:
                     parsed.organization_id,
                     api_key=parsed.kind == tokens.API_KEY_PREFIX,
                     secret_hash=tokens.hash_secret(secret),
+                    spend=spend,
                 )
                 self.viewer = _viewer_for(
                     row, secret if parsed.kind == tokens.SESSION_PREFIX else None
                 )
+                if spend is not None:
+                    self.spent = spent(row, spend[2])
+        if spend is not None and self.spent is None:  # anonymous: spent per client address
+            self.spent = spent(await self.operation.spend(*spend), spend[2])
+        if self.spent is not None:  # for the response's RateLimit headers (graph/view.py)
+            self.request.scope.setdefault("state", {})["rate_limit"] = self.spent
         self.operation.identify(self.viewer.organization_id)
         self.authenticated = True
 

@@ -22,6 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from graph import metrics
 from persistence.database import READ_ONLY_SNAPSHOT, Database, scope_transaction
+from persistence.ids import new_id
+from persistence.rate_limits import SPEND_AS_ADDRESS, SPEND_AS_CALLER, Budget
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +66,12 @@ class Operation:
         self._identified = True
 
     async def authenticate(
-        self, organization_id: uuid.UUID, *, api_key: bool, secret_hash: str
+        self,
+        organization_id: uuid.UUID,
+        *,
+        api_key: bool,
+        secret_hash: str,
+        spend: tuple[str, int, Budget] | None = None,
     ) -> Row[Any]:
         """The caller's credential, account and roles, in the statement that confines the
         transaction to the token's organization (to none when the token opens nothing).
@@ -74,6 +81,10 @@ class Operation:
         its bookkeeping apart from the mutation's transaction; an API key's stale stamp is
         then written in the same statement. A query's read-only snapshot cannot write it:
         `finish` stamps it afterwards, at most once a minute per key.
+
+        With `spend` (client address, cost, budget) the same statement also spends the cost
+        on the caller's rate limit, in a short write transaction of its own, committed at
+        once (persistence/rate_limits.py); the operation's transaction begins afterwards.
         """
         values = (
             organization_id,
@@ -81,6 +92,10 @@ class Operation:
             secret_hash,
             str(self.db.settings.statement_timeout_ms),
         )
+        if spend is not None:
+            address, cost, budget = spend
+            spending = (new_id(), address, cost, budget.units, budget.window_seconds)
+            return await self._apart_statement(SPEND_AS_CALLER, values + spending)
         async with self._lock:
             connection = await self._connect()
             if connection.in_transaction():
@@ -94,6 +109,20 @@ class Operation:
                 return row
             async with connection.begin():
                 return (await connection.exec_driver_sql(AUTHENTICATE, values)).one()
+
+    async def spend(self, address: str, cost: int, budget: Budget) -> Row[Any]:
+        """An anonymous caller's spend on its client address's rate limit, committed at
+        once, before the operation's transaction begins."""
+        values = (new_id(), address, cost, budget.units, budget.window_seconds)
+        return await self._apart_statement(SPEND_AS_ADDRESS, values)
+
+    async def _apart_statement(self, statement: str, values: tuple[Any, ...]) -> Row[Any]:
+        async with self._lock:
+            connection = await self._connect()
+            if connection.in_transaction():
+                raise RuntimeError("the operation's transaction has begun already")
+            async with connection.begin():
+                return (await connection.exec_driver_sql(statement, values)).one()
 
     @asynccontextmanager
     async def apart(self, organization_id: uuid.UUID | None) -> AsyncIterator[AsyncSession]:

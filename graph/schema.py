@@ -12,6 +12,7 @@ from graph.audit.queries import AuditQueries
 from graph.audit.types import AuditEvent
 from graph.collection.queries import CollectionQueries
 from graph.collection.schema import CollectionMutations
+from graph.core.cost_limit import ReportCost
 from graph.core.documents import CheckedOnce, Documents, validation_rules
 from graph.core.error_log import Schema
 from graph.core.errors import ERROR_TYPES
@@ -77,6 +78,7 @@ def build_schema(settings: ServerSettings | None = None) -> Schema:
         RefuseUnstorableInput,
         CheckedOnce,
         RequireOperationName,
+        ReportCost,
     ]
     if settings.production:
         # First in, last out: it masks only after OperationLifecycle has logged the bug.

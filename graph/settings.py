@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, field
 
+from persistence.rate_limits import Budget
 from persistence.settings import Settings
 
 
@@ -18,6 +20,19 @@ def _flag(name: str, default: bool) -> bool:
 def _int(name: str, default: int) -> int:
     raw = os.environ.get(name)
     return default if not raw else int(raw)
+
+
+def _role_maxima(name: str) -> tuple[tuple[str, int], ...]:
+    """A JSON object of role name to maximum cost, e.g. `{"ADMIN": 200000}`."""
+    raw = os.environ.get(name) or "{}"
+    value = json.loads(raw)
+    roles = {"ADMIN", "EDITOR", "VIEWER"}
+    if not isinstance(value, dict) or not all(
+        k in roles and isinstance(v, int) and not isinstance(v, bool) and v >= 0
+        for k, v in value.items()
+    ):
+        raise ValueError(f"{name} must be a JSON object of ADMIN, EDITOR, VIEWER to costs")
+    return tuple(sorted(value.items()))
 
 
 @dataclass(frozen=True)
@@ -40,11 +55,42 @@ class ServerSettings:
     compiled_reads: bool = True
     log_format: str = "text"  # KHUB_LOG_FORMAT: json (production's default) or text
     tracing: bool = False  # KHUB_TRACING: OpenTelemetry spans (the `tracing` extra)
+    max_cost: int = 50_000
+    """The most an operation may cost (graph/core/cost.py); 0 means no limit."""
+    max_cost_by_role: tuple[tuple[str, int], ...] = ()
+    """Maxima for callers with these roles (the highest of a caller's roles counts)."""
+    cost_enforced: bool | None = None
+    """Refuse operations over their maximum; by default in production only (development
+    reports the cost instead)."""
+    rate_limit: int = 0
+    """Cost units a principal (user, API key, or client address when anonymous) may spend
+    per window; 0 turns rate limiting off."""
+    rate_limit_window: int = 60
     database: Settings = field(default_factory=Settings)
+
+    def __post_init__(self) -> None:
+        highest = max([self.max_cost, *(m for _, m in self.max_cost_by_role)])
+        if self.rate_limit > 0 and self.max_cost > 0 and self.rate_limit < highest:
+            raise ValueError(
+                f"KHUB_RATE_LIMIT ({self.rate_limit}) must be at least the highest maximum cost"
+                f" ({highest}), or an operation allowed to run could never be admitted"
+            )
+        if self.rate_limit_window <= 0:
+            raise ValueError("KHUB_RATE_LIMIT_WINDOW must be a positive number of seconds")
+
+    @property
+    def rate_budget(self) -> Budget | None:
+        if self.rate_limit <= 0:
+            return None
+        return Budget(units=self.rate_limit, window_seconds=self.rate_limit_window)
 
     @property
     def graphiql(self) -> bool:
         return not self.production
+
+    @property
+    def enforces_cost(self) -> bool:
+        return self.production if self.cost_enforced is None else self.cost_enforced
 
     @classmethod
     def from_env(cls) -> ServerSettings:
@@ -69,5 +115,10 @@ class ServerSettings:
             compiled_reads=_flag("KHUB_COMPILED_READS", cls.compiled_reads),
             log_format=log_format,
             tracing=_flag("KHUB_TRACING", cls.tracing),
+            max_cost=_int("KHUB_MAX_COST", cls.max_cost),
+            max_cost_by_role=_role_maxima("KHUB_MAX_COST_BY_ROLE"),
+            cost_enforced=_flag("KHUB_ENFORCE_COST", env == "production"),
+            rate_limit=_int("KHUB_RATE_LIMIT", cls.rate_limit),
+            rate_limit_window=_int("KHUB_RATE_LIMIT_WINDOW", cls.rate_limit_window),
             database=Settings.from_env(),
         )

@@ -33,6 +33,7 @@ from strawberry.types.unset import UNSET
 from graph import graphiql, request_record
 from graph.compiler.pipeline import EXECUTION, CompiledReads
 from graph.context import Context
+from graph.core import rate_limit
 from graph.core.errors import ServiceUnavailable
 from graph.core.guards import OPERATION_RESOLUTION_FAILURE
 from graph.http_errors import (
@@ -75,6 +76,7 @@ class GraphQLView(GraphQL):
         if self.compiled is not None:
             compiled = await self.compiled.answer(request, self)
             if isinstance(compiled, Response):
+                rate_limit.decorate(request, compiled)
                 return compiled
             handed = compiled
         try:
@@ -85,6 +87,7 @@ class GraphQLView(GraphQL):
             if handed is not None:  # finished already unless it was refused before running
                 await handed.operation.finish(commit=False)
         response.headers[EXECUTION] = "reference"
+        rate_limit.decorate(request, response)
         return response
 
     async def render_graphql_ide(self, request: Request) -> Response:

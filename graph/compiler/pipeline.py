@@ -23,6 +23,7 @@ from graph.compiler.arguments import Env, Fallback
 from graph.compiler.document import Documents, Operation
 from graph.compiler.plan import Plan, coerce, plan_for
 from graph.context import Context
+from graph.core import cost_limit, rate_limit
 from graph.http_errors import json_depth
 
 log = logging.getLogger("khub.compiler")
@@ -47,13 +48,14 @@ class CompiledReads:
         given = await _request_data(request)
         if isinstance(given, str):
             return self._fallback(given)
-        query, variables, operation_name = given
+        query, variables, operation_name, extensions = given
         if (record := request_record.current()) is not None:
             record.describe(self.schema, query, operation_name)
         operation = self.documents.get(query, operation_name)
         if isinstance(operation, str):
             return self._fallback(operation)
         context = await view.get_context(request, None)
+        cost_limit.measure(context, self.schema, query, operation_name, variables, extensions)
         handed_over = False
         try:
             answer = await self._run(context, operation, variables)
@@ -71,15 +73,21 @@ class CompiledReads:
             log.debug("reference executor: %s", reason)
 
     async def _run(self, context: Any, operation: Operation, variables: dict[str, Any]) -> Any:
+        if cost_limit.refusal(context, identified=False) is not None:
+            return "over the cost limit"  # the reference refuses it, before authenticating
         try:
             await context.authenticate()
         except Exception:  # the reference reports it, with its own logging
             return "authentication failed"
+        if rate_limit.refusal(context) is not None:
+            return "rate limited"  # the reference refuses it
         viewer = context.viewer
         if not viewer.is_authenticated:
             return "an anonymous caller"
         canonical = _canonical(variables)
         key = (frozenset(viewer.roles), frozenset(viewer.scopes), operation.shape(variables))
+        if cost_limit.refusal(context, identified=True) is not None:
+            return "over the caller's cost limit"  # the reference refuses it
         try:
             known = operation.plans.get(key)
             if isinstance(known, Plan) and known.known(canonical):
@@ -101,7 +109,7 @@ class CompiledReads:
             return FAILED
         if not plan.answered(text):
             return "the reference would report an error"
-        return _response(context.request, text)
+        return _response(context.request, text, cost_limit.report(context))
 
 
 def _viewer_binds(viewer: Any) -> dict[str, Any]:
@@ -127,8 +135,9 @@ async def _execute(context: Any, plan: Plan, values: tuple[Any, ...]) -> str | N
         return None
 
 
-async def _request_data(request: Request) -> tuple[str, dict[str, Any], str | None] | str:
-    """query, variables and operation name of a plain GraphQL-over-HTTP request."""
+async def _request_data(request: Request) -> tuple[str, dict[str, Any], str | None, Any] | str:
+    """query, variables, operation name and extensions of a plain GraphQL-over-HTTP
+    request."""
     if request.method == "GET":
         if "text/html" in request.headers.get("accept", ""):
             return "a GraphiQL page"
@@ -138,8 +147,11 @@ async def _request_data(request: Request) -> tuple[str, dict[str, Any], str | No
             data["variables"] = (
                 orjson.loads(params["variables"]) if params.get("variables") else None
             )
+            data["extensions"] = (
+                orjson.loads(params["extensions"]) if params.get("extensions") else None
+            )
         except ValueError:
-            return "variables are not JSON"
+            return "variables or extensions are not JSON"
     elif request.method == "POST":
         if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
             return "not a JSON body"
@@ -160,11 +172,14 @@ async def _request_data(request: Request) -> tuple[str, dict[str, Any], str | No
         return "variables are not an object"
     if json_depth(variables) > MAX_NESTING_DEPTH:
         return "variables nest too deeply"
-    return query, variables, name
+    return query, variables, name, data.get("extensions")
 
 
-def _response(request: Request, text: str) -> Response:
-    body = b'{"data":' + text.encode() + b"}"
+def _response(request: Request, text: str, cost: dict[str, int] | None) -> Response:
+    body = b'{"data":' + text.encode()
+    if cost is not None:
+        body += b',"extensions":' + orjson.dumps({"cost": cost})
+    body += b"}"
     if GRAPHQL_RESPONSE_JSON in request.headers.get("accept", ""):
         media_type = f"{GRAPHQL_RESPONSE_JSON}; charset=utf-8"
     else:

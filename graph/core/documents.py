@@ -27,13 +27,15 @@ MAXSIZE = 1024
 class Checked:
     """A document's text, parsed (None when it does not parse) and validated."""
 
-    __slots__ = ("document", "errors", "operations")
+    __slots__ = ("costs", "document", "errors", "operations")
 
     def __init__(self, document: DocumentNode | None, errors: list[GraphQLError]) -> None:
         self.document = document
         self.errors = errors
         self.operations: dict[str | None, Any] = {}
         """What the compiled path derives per operation name (graph/compiler/document.py)."""
+        self.costs: dict[str | None, Any] = {}
+        """The cost structure per operation name (graph/core/cost.py)."""
 
 
 def validation_rules(extra: Sequence[Any]) -> tuple[Any, ...]:

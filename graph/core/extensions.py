@@ -9,6 +9,7 @@ from graphql import GraphQLError
 from strawberry.extensions import MaskErrors, SchemaExtension
 from strawberry.types.graphql import OperationType
 
+from graph.core import cost_limit, rate_limit
 from graph.core.errors import ServiceUnavailable
 from graph.core.guards import refuse_long_lists, refuse_pointless_anonymous
 from graph.core.lone_fields import signs_in
@@ -22,6 +23,8 @@ EXPECTED_CODES = {
     "BAD_USER_INPUT",
     "SERVICE_UNAVAILABLE",
     "INTERNAL_SERVER_ERROR",  # already logged and shaped where it happened
+    cost_limit.COST_LIMIT_EXCEEDED,
+    rate_limit.RATE_LIMITED,
 }
 
 
@@ -44,15 +47,24 @@ def unexpected_error(request_id: str, detail: str, *, production: bool) -> Graph
 
 class OperationLifecycle(SchemaExtension):
     """Authenticates the caller, picks the transaction mode, and ends the transaction:
-    a mutation commits unless a bug (an unexpected error) happened; a query rolls back."""
+    a mutation commits unless a bug (an unexpected error) happened; a query rolls back.
+    An operation over the cost limit is refused before and after authentication, before
+    any data statement (graph/core/cost_limit.py)."""
 
     async def on_execute(self) -> AsyncIterator[None]:  # type: ignore[override]
         context = self.execution_context.context
-        context.operation.read_only = self.execution_context.operation_type != (
-            OperationType.MUTATION
+        execution = self.execution_context
+        context.operation.read_only = execution.operation_type != OperationType.MUTATION
+        cost_limit.measure(
+            context,
+            execution.schema,
+            execution.query,
+            execution.operation_name,
+            execution.variables,
+            execution.operation_extensions,
         )
+        _refuse(cost_limit.refusal(context, identified=False))
         try:
-            execution = self.execution_context
             if not signs_in(execution.graphql_document, execution.operation_name):
                 await context.authenticate()
         except Exception as exc:
@@ -63,6 +75,8 @@ class OperationLifecycle(SchemaExtension):
             raise unexpected_error(
                 context.request_id, str(exc), production=context.settings.production
             ) from None
+        _refuse(rate_limit.refusal(context))
+        _refuse(cost_limit.refusal(context, identified=True))
         refuse_pointless_anonymous(self.execution_context)
         refuse_long_lists(self.execution_context)
         yield
@@ -82,6 +96,11 @@ class OperationLifecycle(SchemaExtension):
             commit = not any(not is_expected(e) for e in errors)
         finally:
             await context.operation.finish(commit=commit)
+
+
+def _refuse(error: GraphQLError | None) -> None:
+    if error is not None:
+        raise error
 
 
 class MaskUnexpectedErrors(MaskErrors):

@@ -10,6 +10,7 @@ from strawberry import relay
 from strawberry.types import Info
 from strawberry.types.cast import cast as strawberry_cast
 
+from graph.core.cost import weigh
 from graph.core.loaders import RepositoryLoader, parse_uuid
 
 
@@ -37,7 +38,7 @@ NODES = "khub.nodes"
 a list. The compiled read path finds each type's rows through the type's `loader`, as here."""
 
 NODE = {NODES: ("id", False)}
-MANY_NODES = {NODES: ("ids", True)}
+MANY_NODES = {NODES: ("ids", True), **weigh(size_argument="ids")}
 
 
 def _node_type(info: Info, global_id: relay.GlobalID) -> type[relay.Node] | None:

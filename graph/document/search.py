@@ -9,6 +9,7 @@ import strawberry
 from strawberry import relay
 
 from graph.core.arguments import FILTER, After, First
+from graph.core.cost import weigh
 from graph.core.enums import DocumentStatus
 from graph.core.ids import query_row_id
 from graph.core.pagination import Connection, bad_input, build, window
@@ -17,6 +18,9 @@ from graph.document.types import Document
 from persistence import errors as domain
 from persistence.document import search
 
+SEARCH_WEIGHT = 10
+"""Ranking reads every match, not only the page: a search costs this much before its rows
+(graph/core/cost.py)."""
 SEARCH = "khub.search"
 """The metadata key of `searchDocuments`: the compiled read path builds the same statement
 from `persistence.document.search`, the hits' fields by their names below."""
@@ -107,7 +111,7 @@ class SearchQueries:
         'first. Web-search syntax: words (all must occur, stemmed), "quoted phrases", '
         "-excluded words and OR. A query of stop words only matches nothing.",
         permission_classes=[IsAuthenticated],
-        metadata={SEARCH: True},
+        metadata={SEARCH: True, **weigh(own=SEARCH_WEIGHT)},
     )
     async def search_documents(
         self,

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry import relay
 
+from graph.core.cost import weigh
 from graph.core.errors import BadUserInput
 from graph.core.ids import query_row_id
 from graph.core.pagination import bad_input
@@ -25,6 +26,9 @@ if TYPE_CHECKING:
     from graph.knowledge.types import KnowledgeNode
 
 DEFAULT_FIRST = 10
+SIMILARITY_WEIGHT = 10
+"""An HNSW walk reads about `hnsw.ef_search` (2·first, at least 40) candidates, and may be
+redone as an exact sort: it costs this much before its rows (graph/core/cost.py)."""
 
 
 @strawberry.type(description="A knowledge node and how close it lies to what was asked for.")
@@ -55,6 +59,7 @@ class SimilarityQueries:
             " embedding are never listed, nor is the `to` node itself."
         ),
         permission_classes=[IsAuthenticated],
+        metadata=weigh(own=SIMILARITY_WEIGHT, default_size=DEFAULT_FIRST),
     )
     async def similar_nodes(
         self,

@@ -14,6 +14,7 @@ import strawberry
 from strawberry import relay
 
 from graph.core.arguments import After
+from graph.core.cost import weigh
 from graph.core.ids import query_row_id
 from graph.core.pagination import Connection, bad_input, build
 from graph.core.permissions import IsAuthenticated
@@ -38,6 +39,8 @@ TraversalDirection = strawberry.enum(
 DEFAULTS = NeighborQuery()
 
 NEIGHBORS = "khub.neighbors"
+DEPTH_FACTORS = {1: 1, 2: 2, 3: 4, 4: 8}
+"""What a neighbor costs per depth of the walk (graph/core/cost.py): each level can widen it."""
 PATH = "khub.path"
 SUBGRAPH = "khub.subgraph"
 """Metadata keys of `shortestPath` and `knowledgeSubgraph`: the compiled read path embeds
@@ -110,7 +113,15 @@ def neighbors_field() -> Any:
             "Nodes within `depth` hops, nearest first (then by label); never the node itself."
             " Batched: a whole list of nodes costs one query."
         ),
-        metadata={NEIGHBORS: True},
+        metadata={
+            NEIGHBORS: True,
+            **weigh(
+                default_size=DEFAULTS.first,
+                factor_argument="depth",
+                factors=DEPTH_FACTORS,
+                factor_default=DEFAULTS.depth,
+            ),
+        },
     )
 
 
@@ -139,10 +150,12 @@ class KnowledgePath:
 )
 class KnowledgeSubgraph:
     nodes: list[Annotated[KnowledgeNode, strawberry.lazy(TYPES)]] = strawberry.field(
-        description="The roots and the nodes within reach, nearest first (then by label)."
+        description="The roots and the nodes within reach, nearest first (then by label).",
+        metadata=weigh(size=1),  # counted by knowledgeSubgraph's `limit`
     )
     edges: list[Annotated[KnowledgeEdge, strawberry.lazy(TYPES)]] = strawberry.field(
-        description="Every live edge (of the types asked) between two of the nodes."
+        description="Every live edge (of the types asked) between two of the nodes.",
+        metadata=weigh(size=1),  # counted by knowledgeSubgraph's `limit`
     )
     truncated: bool = strawberry.field(
         description="More nodes lie within reach than `limit` allowed."
@@ -208,7 +221,10 @@ class TraversalQueries:
             " first, and the edges among them."
         ),
         permission_classes=[IsAuthenticated],
-        metadata={SUBGRAPH: True},
+        metadata={
+            SUBGRAPH: True,
+            **weigh(size_argument="limit", default_size=traversal.SUBGRAPH_LIMIT),
+        },
     )
     async def knowledge_subgraph(
         self,

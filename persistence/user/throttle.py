@@ -24,11 +24,10 @@ from sqlalchemy.types import String
 
 from persistence.ids import new_id
 from persistence.settings import Settings
+from persistence.throttling import Verdict, address_key, seconds_until
 from persistence.user.models import LoginThrottle
 
-UNKNOWN_ADDRESS = "unknown"
 SLUG_MAX = 63
-ADDRESS_MAX = 64
 LOGIN_MAX = 320
 """Longer logins cannot name an account (emails stop at 320 characters) and are refused."""
 
@@ -78,10 +77,7 @@ class Keys:
 
 
 @dataclass(frozen=True)
-class Reservation:
-    admitted: bool
-    retry_after: int = 0
-    """Seconds until the refusing key admits attempts again (0 when admitted)."""
+class Reservation(Verdict):
     counted: tuple[Key, ...] = ()
     """The keys this attempt was counted on."""
 
@@ -104,7 +100,7 @@ def keys_for(
     name = normalise(login)
     if organization_id is None:
         name = f"{normalise(organization or '')[:SLUG_MAX]}/{name}"
-    address = (client_address or UNKNOWN_ADDRESS)[:ADDRESS_MAX]
+    address = address_key(client_address)
     return Keys(
         address=Key(None, "", address),
         login_at_address=Key(organization_id, name, address),
@@ -145,7 +141,7 @@ RESERVE = text(
     RETURNING admitted,
               coalesce(succeeded_at > now() - make_interval(secs => :known_address), false)
                   AS known,
-              greatest(ceil(extract(epoch FROM blocked_until - now())), 1)::int AS retry_after
+              {seconds_until("blocked_until")} AS retry_after
     """
 )
 
