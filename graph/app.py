@@ -17,6 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from graph import graphiql
 from graph.body_limit import BodyLimitMiddleware
+from graph.cors import JsonCORSMiddleware
 from graph.metrics import Metrics, MetricsMiddleware, metrics_endpoint
 from graph.schema import build_schema
 from graph.settings import ServerSettings
@@ -127,6 +128,8 @@ def create_app(
     )
     app.state.metrics = Metrics()
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    # Outside the body limit, so a browser can read a 413 (and every other answer) too.
+    app.add_middleware(JsonCORSMiddleware, **settings.cors.options())
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     app.add_middleware(RequestIdMiddleware)
     if database is not None:

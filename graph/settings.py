@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
+from graph.cors import CorsSettings
 from persistence.settings import Settings
 
 
@@ -35,7 +36,7 @@ class ServerSettings:
     max_tokens: int = 5_000
     max_directives: int = 50
     max_body_bytes: int = 1024 * 1024
-    allowed_origins: tuple[str, ...] = ()
+    cors: CorsSettings = field(default_factory=CorsSettings)
     metrics_token: str | None = field(default=None, repr=False)
     compiled_reads: bool = True
     database: Settings = field(default_factory=Settings)
@@ -49,15 +50,15 @@ class ServerSettings:
         env = os.environ.get("KHUB_ENV", "development").strip().lower()
         if env not in {"development", "production"}:
             raise ValueError(f"KHUB_ENV must be development or production, got {env!r}")
-        origins = os.environ.get("KHUB_ALLOWED_ORIGINS", "")
+        production = env == "production"
         return cls(
-            production=env == "production",
+            production=production,
             max_depth=_int("KHUB_MAX_DEPTH", cls.max_depth),
             max_aliases=_int("KHUB_MAX_ALIASES", cls.max_aliases),
             max_tokens=_int("KHUB_MAX_TOKENS", cls.max_tokens),
             max_directives=_int("KHUB_MAX_DIRECTIVES", cls.max_directives),
             max_body_bytes=_int("KHUB_MAX_BODY_BYTES", cls.max_body_bytes),
-            allowed_origins=tuple(o.strip() for o in origins.split(",") if o.strip()),
+            cors=CorsSettings.from_env(production=production),
             metrics_token=os.environ.get("KHUB_METRICS_TOKEN") or None,
             compiled_reads=_flag("KHUB_COMPILED_READS", cls.compiled_reads),
             database=Settings.from_env(),

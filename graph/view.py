@@ -57,7 +57,6 @@ class GraphQLView(GraphQL):
             schema,
             graphql_ide="graphiql" if settings.graphiql else None,
             allow_queries_via_get=True,
-            allowed_origins=settings.allowed_origins,
         )
         self.settings = settings
         self.graphiql_page = graphiql.local_page() if settings.graphiql else None
@@ -86,6 +85,10 @@ class GraphQLView(GraphQL):
                 await handed.operation.finish(commit=False)
         response.headers[EXECUTION] = "reference"
         return response
+
+    def is_websocket_origin_allowed(self, request: WebSocket, origin: str) -> bool:  # type: ignore[override]
+        """Cross-origin handshakes follow the CORS origins (`graph/cors.py`)."""
+        return self.settings.cors.allows(origin)
 
     async def render_graphql_ide(self, request: Request) -> Response:
         """Our GraphiQL page with locally served assets, or Strawberry's CDN page without them."""
