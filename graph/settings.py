@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, field
 
 from graph.cors import CorsSettings
+from graph.persisted.settings import PersistedSettings
 from persistence.settings import Settings
 
 
@@ -39,6 +40,7 @@ class ServerSettings:
     cors: CorsSettings = field(default_factory=CorsSettings)
     metrics_token: str | None = field(default=None, repr=False)
     compiled_reads: bool = True
+    persisted: PersistedSettings = field(default_factory=PersistedSettings)
     database: Settings = field(default_factory=Settings)
 
     @property
@@ -61,5 +63,6 @@ class ServerSettings:
             cors=CorsSettings.from_env(production=production),
             metrics_token=os.environ.get("KHUB_METRICS_TOKEN") or None,
             compiled_reads=_flag("KHUB_COMPILED_READS", cls.compiled_reads),
+            persisted=PersistedSettings.from_env(),
             database=Settings.from_env(),
         )

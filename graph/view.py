@@ -43,6 +43,7 @@ from graph.http_errors import (
     error_response,
     json_depth,
 )
+from graph.persisted.requests import PersistedOperations
 from graph.settings import ServerSettings
 from persistence.availability import is_unavailable
 
@@ -61,6 +62,7 @@ class GraphQLView(GraphQL):
         self.settings = settings
         self.graphiql_page = graphiql.local_page() if settings.graphiql else None
         self.compiled = CompiledReads(schema, settings) if settings.compiled_reads else None
+        self.persisted = PersistedOperations(schema, settings.persisted)
 
     async def run(
         self, request: Request | WebSocket, context: Any = UNSET, root_value: Any = UNSET
@@ -70,6 +72,10 @@ class GraphQLView(GraphQL):
         Strawberry answers refused requests in `text/plain`; we answer them in JSON."""
         if not isinstance(request, Request):
             return await super().run(request, context, root_value)
+        resolved = await self.persisted.resolve(request)
+        if isinstance(resolved, Response):
+            return resolved
+        request = resolved  # carries the text of a document sent by id
         handed: Context | None = None
         if self.compiled is not None:
             compiled = await self.compiled.answer(request, self)
