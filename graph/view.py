@@ -71,6 +71,8 @@ class GraphQLView(GraphQL):
         in the context the compiled path authenticated (one authentication per request).
         Strawberry answers refused requests in `text/plain`; we answer them in JSON."""
         if not isinstance(request, Request):
+            if self.settings.persisted.trusted:  # its operations would carry raw text
+                return await self.reject_websocket(request)
             return await super().run(request, context, root_value)
         resolved = await self.persisted.resolve(request)
         if isinstance(resolved, Response):

@@ -203,9 +203,9 @@ async def test_a_registered_document_is_validated_once(
     text = fresh(VIEWER)
 
     await with_text(client, text, world.viewer.token)
-    for _ in range(3):
-        await by_hash(client, text, world.viewer.token)
+    hits = [await by_hash(client, text, world.viewer.token) for _ in range(3)]
 
+    assert [hit.json() for hit in hits] == [{"data": {"viewer": {"username": "viewer"}}}] * 3
     assert len(made) == 1
 
 

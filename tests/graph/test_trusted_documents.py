@@ -24,6 +24,7 @@ from persistence.database import Database
 from persistence.persisted.models import PersistedDocument
 from persistence.settings import Settings
 from tests.graph.conftest import World
+from tests.graph.test_cors import handshake
 
 VIEWER = "query Viewer { viewer { username } }"
 DOCUMENTS = "query Documents($first: Int!) { documents(first: $first) { totalCount } }"
@@ -313,3 +314,12 @@ async def test_the_app_role_cannot_add_a_trusted_document(app_database: Database
             await connection.execute(statement, {"id": uuid.uuid4().hex})
 
     assert "permission denied" in str(raised.value.orig)
+
+
+async def test_websocket_operations_are_refused(settings: Settings, app_database: Database) -> None:
+    persisted = PersistedSettings(trusted=True, apq=False)
+    app = create_app(ServerSettings(database=settings, persisted=persisted), database=app_database)
+
+    sent = await handshake(app, "http://testserver")
+
+    assert sent[0]["type"] == "websocket.close"
