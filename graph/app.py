@@ -14,6 +14,7 @@ from starlette.routing import Route, WebSocketRoute
 
 from graph import graphiql, request_record, tracing
 from graph.body_limit import BodyLimitMiddleware
+from graph.cors import JsonCORSMiddleware
 from graph.metrics import Metrics, metrics_endpoint
 from graph.observe import Observe
 from graph.schema import build_schema
@@ -102,6 +103,9 @@ def create_app(
     )
     app.state.metrics = Metrics()
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    # Outside the body limit, so a browser can read a 413 (and every other answer) too;
+    # inside Observe, so preflights are logged and counted like any request.
+    app.add_middleware(JsonCORSMiddleware, **settings.cors.options())
     app.add_middleware(Observe, metrics=app.state.metrics)
     if database is not None:
         app.state.db = database

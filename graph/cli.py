@@ -23,6 +23,13 @@ from sqlalchemy.exc import OperationalError
 
 from graph.export import configure_export_schema, run_export_schema
 from graph.graphiql import configure_install, run_install
+from graph.persisted.command import (
+    InvalidDocuments,
+    configure_documents,
+    list_documents,
+    push_documents,
+)
+from graph.persisted.manifest import ManifestError
 from graph.serve import configure_serve, run_serve
 from persistence import embedded
 from persistence.audit.repository import AuditRepository
@@ -36,6 +43,7 @@ from persistence.database import (
 from persistence.embedded import EmbeddedPostgresError
 from persistence.errors import DomainError
 from persistence.migrate import upgrade
+from persistence.persisted.repository import ConflictingDocument
 from persistence.roles import RoleSetupError
 from persistence.scope import Scope
 from persistence.seed.accounts import Login
@@ -86,8 +94,10 @@ async def require_schema(db: Database) -> None:
         )
 
 
-def print_table(rows: Sequence[Sequence[str]], *, out: TextIO = sys.stdout) -> None:
-    """Rows as aligned columns under a rule; the first row is the header."""
+def print_table(rows: Sequence[Sequence[str]], *, out: TextIO | None = None) -> None:
+    """Rows as aligned columns under a rule; the first row is the header. On the
+    `sys.stdout` of the moment (a default argument would keep the one at import)."""
+    out = out or sys.stdout
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
@@ -288,6 +298,27 @@ async def run_db_stop(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+# -- documents --------------------------------------------------------------------------------
+
+
+async def run_documents(args: argparse.Namespace, settings: Settings) -> int:
+    async with open_database(settings) as db:
+        await require_schema(db)
+        async with db.transaction() as session:
+            try:
+                if args.action == "push":
+                    print(await push_documents(session, args.file))
+                    return 0
+                rows = await list_documents(session)
+            except (ManifestError, InvalidDocuments, ConflictingDocument) as exc:
+                raise CommandError(str(exc)) from None
+    if len(rows) == 1:
+        print("no persisted documents")
+    else:
+        print_table(rows)
+    return 0
+
+
 # -- entry point ------------------------------------------------------------------------------
 
 COMMANDS: list[Command] = [
@@ -302,6 +333,12 @@ COMMANDS: list[Command] = [
         "print the schema as SDL (schema.graphql)",
         configure_export_schema,
         run_export_schema,
+    ),
+    Command(
+        "documents",
+        "push a client's persisted-documents manifest (trusted documents), or list them",
+        configure_documents,
+        run_documents,
     ),
     Command(
         "install-graphiql",

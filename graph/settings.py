@@ -6,6 +6,8 @@ import json
 import os
 from dataclasses import dataclass, field
 
+from graph.cors import CorsSettings
+from graph.persisted.settings import PersistedSettings
 from persistence.rate_limits import Budget
 from persistence.settings import Settings
 
@@ -50,7 +52,7 @@ class ServerSettings:
     max_tokens: int = 5_000
     max_directives: int = 50
     max_body_bytes: int = 1024 * 1024
-    allowed_origins: tuple[str, ...] = ()
+    cors: CorsSettings = field(default_factory=CorsSettings)
     metrics_token: str | None = field(default=None, repr=False)
     compiled_reads: bool = True
     log_format: str = "text"  # KHUB_LOG_FORMAT: json (production's default) or text
@@ -66,6 +68,7 @@ class ServerSettings:
     """Cost units a principal (user, API key, or client address when anonymous) may spend
     per window; 0 turns rate limiting off."""
     rate_limit_window: int = 60
+    persisted: PersistedSettings = field(default_factory=PersistedSettings)
     database: Settings = field(default_factory=Settings)
 
     def __post_init__(self) -> None:
@@ -97,20 +100,20 @@ class ServerSettings:
         env = os.environ.get("KHUB_ENV", "development").strip().lower()
         if env not in {"development", "production"}:
             raise ValueError(f"KHUB_ENV must be development or production, got {env!r}")
-        origins = os.environ.get("KHUB_ALLOWED_ORIGINS", "")
         log_format = os.environ.get("KHUB_LOG_FORMAT", "").strip().lower() or (
             "json" if env == "production" else "text"
         )
         if log_format not in {"json", "text"}:
             raise ValueError(f"KHUB_LOG_FORMAT must be json or text, got {log_format!r}")
+        production = env == "production"
         return cls(
-            production=env == "production",
+            production=production,
             max_depth=_int("KHUB_MAX_DEPTH", cls.max_depth),
             max_aliases=_int("KHUB_MAX_ALIASES", cls.max_aliases),
             max_tokens=_int("KHUB_MAX_TOKENS", cls.max_tokens),
             max_directives=_int("KHUB_MAX_DIRECTIVES", cls.max_directives),
             max_body_bytes=_int("KHUB_MAX_BODY_BYTES", cls.max_body_bytes),
-            allowed_origins=tuple(o.strip() for o in origins.split(",") if o.strip()),
+            cors=CorsSettings.from_env(production=production),
             metrics_token=os.environ.get("KHUB_METRICS_TOKEN") or None,
             compiled_reads=_flag("KHUB_COMPILED_READS", cls.compiled_reads),
             log_format=log_format,
@@ -120,5 +123,6 @@ class ServerSettings:
             cost_enforced=_flag("KHUB_ENFORCE_COST", env == "production"),
             rate_limit=_int("KHUB_RATE_LIMIT", cls.rate_limit),
             rate_limit_window=_int("KHUB_RATE_LIMIT_WINDOW", cls.rate_limit_window),
+            persisted=PersistedSettings.from_env(),
             database=Settings.from_env(),
         )

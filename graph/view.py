@@ -44,6 +44,7 @@ from graph.http_errors import (
     error_response,
     json_depth,
 )
+from graph.persisted.requests import PersistedOperations
 from graph.settings import ServerSettings
 from persistence.availability import is_unavailable
 
@@ -58,11 +59,11 @@ class GraphQLView(GraphQL):
             schema,
             graphql_ide="graphiql" if settings.graphiql else None,
             allow_queries_via_get=True,
-            allowed_origins=settings.allowed_origins,
         )
         self.settings = settings
         self.graphiql_page = graphiql.local_page() if settings.graphiql else None
         self.compiled = CompiledReads(schema, settings) if settings.compiled_reads else None
+        self.persisted = PersistedOperations(schema, settings.persisted)
 
     async def run(
         self, request: Request | WebSocket, context: Any = UNSET, root_value: Any = UNSET
@@ -71,7 +72,13 @@ class GraphQLView(GraphQL):
         in the context the compiled path authenticated (one authentication per request).
         Strawberry answers refused requests in `text/plain`; we answer them in JSON."""
         if not isinstance(request, Request):
+            if self.settings.persisted.trusted:  # its operations would carry raw text
+                return await self.reject_websocket(request)
             return await super().run(request, context, root_value)
+        resolved = await self.persisted.resolve(request)
+        if isinstance(resolved, Response):
+            return resolved
+        request = resolved  # carries the text of a document sent by id
         handed: Context | None = None
         if self.compiled is not None:
             compiled = await self.compiled.answer(request, self)
@@ -89,6 +96,10 @@ class GraphQLView(GraphQL):
         response.headers[EXECUTION] = "reference"
         rate_limit.decorate(request, response)
         return response
+
+    def is_websocket_origin_allowed(self, request: WebSocket, origin: str) -> bool:  # type: ignore[override]
+        """Cross-origin handshakes follow the CORS origins (`graph/cors.py`)."""
+        return self.settings.cors.allows(origin)
 
     async def render_graphql_ide(self, request: Request) -> Response:
         """Our GraphiQL page with locally served assets, or Strawberry's CDN page without them."""

@@ -5,6 +5,7 @@ from persistence.base import Base
 from persistence.collection.models import Collection, Visibility
 from persistence.document.models import Annotation, Document, DocumentStatus, DocumentTag, Tag
 from persistence.knowledge.models import EMBEDDING_DIMENSIONS, KnowledgeEdge, KnowledgeNode
+from persistence.persisted.models import PersistedDocument
 from persistence.rate_limits import RateLimit
 from persistence.user.models import (
     ApiKey,
@@ -30,6 +31,7 @@ __all__ = [
     "KnowledgeNode",
     "LoginThrottle",
     "Organization",
+    "PersistedDocument",
     "RateLimit",
     "Role",
     "Tag",

@@ -1,0 +1,1 @@
+"""Persisted operations: Automatic Persisted Queries and trusted documents."""
