@@ -93,7 +93,8 @@ class RequestRecord:
     def request_cost(self) -> int | float | None:
         if self.cost is not None:
             return self.cost
-        return getattr(self.context, "cost", None)
+        measured = getattr(self.context, "cost", None)  # graph/core/cost_limit.Measured
+        return getattr(measured, "requested", measured)
 
 
 _CURRENT: ContextVar[RequestRecord | None] = ContextVar("khub_request", default=None)

@@ -16,6 +16,7 @@ from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import Response
 
+from graph import metrics
 from persistence.rate_limits import Spent
 
 RATE_LIMITED = "RATE_LIMITED"
@@ -43,5 +44,6 @@ def decorate(request: Request, response: Response) -> None:
     response.headers["RateLimit-Policy"] = f'"{POLICY}";q={budget.units};w={budget.window_seconds}'
     response.headers["RateLimit"] = f'"{POLICY}";r={spent.remaining};t={spent.reset_seconds}'
     if not spent.admitted:
+        metrics.rate_limited(POLICY)
         response.status_code = 429
         response.headers["Retry-After"] = str(spent.retry_after)

@@ -113,7 +113,7 @@ async def test_a_request_logs_one_json_line_with_the_listed_keys(
     )
     assert isinstance(line["statements"], int) and line["statements"] >= 1
     assert isinstance(line["duration_ms"], float) and line["duration_ms"] > 0
-    assert line["cost"] is None and line["error_codes"] == []
+    assert line["cost"] == 2 and line["error_codes"] == []  # documents + totalCount
     assert str(line["timestamp"]).endswith("Z")
     assert datetime.fromisoformat(str(line["timestamp"])).utcoffset().total_seconds() == 0
 

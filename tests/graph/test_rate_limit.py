@@ -48,6 +48,7 @@ async def _client(
             headers = {"Authorization": f"Bearer {token}"} if token else {}
             return await http.post("/graphql", json={"query": query}, headers=headers)
 
+        post.metrics = lambda: http.get("/metrics")  # type: ignore[attr-defined]
         yield post
 
 
@@ -74,8 +75,10 @@ async def test_a_spent_budget_answers_429_with_retry_after(
         first = await post(PAGE, token=world.viewer.token)
         second = await post(PAGE, token=world.viewer.token)
         refused = await post(PAGE, token=world.viewer.token)
+        metrics = (await post.metrics()).text
 
     assert first.status_code == second.status_code == 200
+    assert 'khub_rate_limited_total{reason="cost"} 1.0' in metrics
     assert first.headers["x-khub-execution"] == ("compiled" if compiled else "reference")
     assert first.headers["ratelimit-policy"] == f'"cost";q={2 * PAGE_COST + 1};w=60'
     assert first.headers["ratelimit"].startswith(f'"cost";r={PAGE_COST + 1};t=')
