@@ -124,6 +124,21 @@ class Operation:
             async with connection.begin():
                 return (await connection.exec_driver_sql(statement, values)).one()
 
+    async def read_alone(self, sql: str, values: tuple[Any, ...]) -> Any:
+        """The first column of a read-only statement run alone, in its implicit transaction
+        (no `BEGIN`/`ROLLBACK` round trips): for one that confines itself
+        (`graph/compiler/known_callers.py`). Only before the operation's transaction begins;
+        afterwards the operation may still begin one on the same connection."""
+        async with self._lock:
+            connection = await self._connect()
+            if connection.in_transaction():
+                raise RuntimeError("the operation's transaction has begun already")
+            await connection.execution_options(isolation_level="AUTOCOMMIT")
+            try:
+                return (await connection.exec_driver_sql(sql, values)).scalar()
+            finally:
+                await connection.commit()  # ends SQLAlchemy's own marker: nothing is sent
+
     @asynccontextmanager
     async def apart(self, organization_id: uuid.UUID | None) -> AsyncIterator[AsyncSession]:
         """A short transaction of its own on the operation's connection, confined to

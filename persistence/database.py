@@ -59,8 +59,15 @@ def async_url(url: str) -> str:
     return parsed.set(drivername="postgresql+asyncpg").render_as_string(hide_password=False)
 
 
-def create_engine(url: str, settings: Settings) -> AsyncEngine:
-    """One engine per process, with the pool settings from the environment."""
+def create_engine(url: str, settings: Settings, *, app: bool = False) -> AsyncEngine:
+    """One engine per process, with the pool settings from the environment. The app's
+    connections also default to the statement timeout, for a statement that runs before any
+    transaction sets it (`graph/compiler/known_callers.py`)."""
+    connect_args = (
+        {"server_settings": {"statement_timeout": str(settings.statement_timeout_ms)}}
+        if app
+        else {}
+    )
     engine = create_async_engine(
         async_url(url),
         pool_size=settings.pool_size,
@@ -68,6 +75,7 @@ def create_engine(url: str, settings: Settings) -> AsyncEngine:
         pool_timeout=settings.pool_timeout,
         pool_recycle=settings.pool_recycle,
         hide_parameters=True,  # values (user content, hashes) stay out of errors and logs
+        connect_args=connect_args,
     )
     event.listen(engine.sync_engine, "checkout", _refuse_closed)
     return engine
@@ -190,7 +198,7 @@ class Database:
         )
         if as_app:
             url = resolve_app_url(settings, url)
-        engine = create_engine(url, settings)
+        engine = create_engine(url, settings, app=as_app)
         try:
             await wait_until_reachable(engine, retries=settings.connect_retries)
             if as_app:

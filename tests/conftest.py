@@ -104,7 +104,7 @@ async def engine(database_url: str, settings: Settings) -> AsyncIterator[AsyncEn
 @pytest.fixture(scope="session")
 async def app_engine(app_database_url: str, settings: Settings) -> AsyncIterator[AsyncEngine]:
     """The app's engine, connected as its login role."""
-    engine = create_engine(app_database_url, settings)
+    engine = create_engine(app_database_url, settings, app=True)
     yield engine
     await engine.dispose()
 

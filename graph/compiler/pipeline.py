@@ -21,6 +21,7 @@ from starlette.responses import Response
 from graph import request_record, tracing
 from graph.compiler.arguments import Env, Fallback
 from graph.compiler.document import Documents, Operation
+from graph.compiler.known_callers import Credential, KnownCallers, guard_values
 from graph.compiler.plan import Plan, coerce, plan_for
 from graph.context import Context
 from graph.core import cost_limit, rate_limit
@@ -40,6 +41,7 @@ class CompiledReads:
         self.schema = schema
         self.settings = settings
         self.documents = Documents(schema)
+        self.callers = KnownCallers()
 
     async def answer(self, request: Request, view: Any) -> Response | Context | None:
         """The compiled response; or, to let the reference executor answer, the context
@@ -75,12 +77,20 @@ class CompiledReads:
     async def _run(self, context: Any, operation: Operation, variables: dict[str, Any]) -> Any:
         if cost_limit.refusal(context, identified=False) is not None:
             return "over the cost limit"  # the reference refuses it, before authenticating
-        try:
-            await context.authenticate()
-        except Exception:  # the reference reports it, with its own logging
-            return "authentication failed"
-        if rate_limit.refusal(context) is not None:
-            return "rate limited"  # the reference refuses it
+        # A budget is spent as the caller authenticates: then every request authenticates.
+        credential = Credential.of(context.bearer()) if self.settings.rate_budget is None else None
+        known = self.callers.get(credential) if credential is not None else None
+        if known is not None:
+            context.viewer = known.viewer  # to be confirmed by the statement itself
+        else:
+            try:
+                await context.authenticate()
+            except Exception:  # the reference reports it, with its own logging
+                return "authentication failed"
+            if rate_limit.refusal(context) is not None:
+                return "rate limited"  # the reference refuses it
+            if credential is not None:
+                self.callers.remember(credential, context.viewer)
         viewer = context.viewer
         if not viewer.is_authenticated:
             return "an anonymous caller"
@@ -89,10 +99,10 @@ class CompiledReads:
         if cost_limit.refusal(context, identified=True) is not None:
             return "over the caller's cost limit"  # the reference refuses it
         try:
-            known = operation.plans.get(key)
-            if isinstance(known, Plan) and known.known(canonical):
+            cached = operation.plans.get(key)
+            if isinstance(cached, Plan) and cached.known(canonical):
                 # Seen with these variables: they coerced, and only the viewer's binds are new.
-                plan, env = known, Env(None, **_viewer_binds(viewer))
+                plan, env = cached, Env(None, **_viewer_binds(viewer))
             else:
                 env = Env(coerce(self.schema, operation, variables), **_viewer_binds(viewer))
                 dialect = context.db.engine.dialect
@@ -104,7 +114,14 @@ class CompiledReads:
             values = plan.values(env, canonical)
         except Fallback as reason:
             return f"a precondition fails: {reason}"
-        text = await _execute(context, plan, values)
+        if known is not None:
+            guard = guard_values(known, credential, self.settings.database.statement_timeout_ms)  # type: ignore[arg-type]
+            text = await _execute(context, plan.guarded_sql, values + guard)
+            if text is None:  # not the same caller any more, or the statement failed
+                self.callers.forget(credential)  # type: ignore[arg-type]
+                return "a known caller's credential did not hold"
+        else:
+            text = await _execute(context, plan.sql, values)
         if text is None:
             return FAILED
         if not plan.answered(text):
@@ -124,12 +141,14 @@ def _canonical(variables: dict[str, Any]) -> bytes | None:
         return None
 
 
-async def _execute(context: Any, plan: Plan, values: tuple[Any, ...]) -> str | None:
+async def _execute(context: Any, sql: str, values: tuple[Any, ...]) -> str | None:
     try:
-        async with context.operation.connection() as connection:
-            with tracing.span("graphql.compiled_statement"):
-                result = await connection.exec_driver_sql(plan.sql, values)
-            return result.scalar()  # type: ignore[no-any-return]
+        with tracing.span("graphql.compiled_statement"):
+            if not context.authenticated:  # a known caller: one statement, alone
+                return await context.operation.read_alone(sql, values)  # type: ignore[no-any-return]
+            async with context.operation.connection() as connection:
+                result = await connection.exec_driver_sql(sql, values)
+                return result.scalar()  # type: ignore[no-any-return]
     except Exception:
         log.debug("compiled statement failed", exc_info=True)
         return None

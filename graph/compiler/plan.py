@@ -9,6 +9,7 @@ from typing import Any
 
 from graphql.execution.values import get_variable_values
 
+from graph.compiler import known_callers
 from graph.compiler.arguments import Env, Fallback, Uncompilable
 from graph.compiler.compile import ORGANIZATION, SENTINEL, USER, Compiler
 from graph.compiler.document import Operation
@@ -46,6 +47,8 @@ class Plan:
     sql: str
     binds: tuple[Bind, ...]
     uses_sentinel: bool
+    guarded_sql: str
+    """The statement inside the one that also authenticates (`known_callers`)."""
     _by_variables: OrderedDict[bytes, tuple[Any, ...]] = field(
         default_factory=OrderedDict, compare=False, repr=False
     )
@@ -117,10 +120,12 @@ def build(schema: Any, operation: Operation, env: Env, *, is_admin: bool, dialec
                 processor=bind.type.bind_processor(dialect),
             )
         )
+    sql = f"{known_callers.MARK} {compiled.string}"
     return Plan(
-        sql="/* khub:compiled */ " + compiled.string,
+        sql=sql,
         binds=tuple(binds),
         uses_sentinel=compiler.uses_sentinel,
+        guarded_sql=known_callers.guarded(sql, len(binds)),
     )
 
 

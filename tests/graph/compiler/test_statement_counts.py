@@ -1,5 +1,5 @@
-"""A compiled query runs ONE statement for its data, whatever its depth and page size, and
-one to authenticate its caller."""
+"""A compiled query runs ONE statement for its data, whatever its depth and page size: after
+one to authenticate a new caller, or together with it for a caller seen before."""
 
 from __future__ import annotations
 
@@ -63,11 +63,14 @@ async def test_a_deep_compiled_query_runs_one_statement_for_its_data(
     small = await _run(client, statements, DEEP, {"first": 1, "nested": 1}, token)
     large = await _run(client, statements, DEEP, {"first": 100, "nested": 100}, token)
 
-    # the statement that authenticates the caller and confines the snapshot, then the data
-    for sent in (baseline, small, large):
-        authentication, data = sent
-        assert "khub_authenticate" in authentication
-        assert MARK in data
+    # a new caller: the statement that authenticates and confines the snapshot, then the data
+    authentication, data = baseline
+    assert "khub_authenticate" in authentication
+    assert MARK in data
+    # a known caller: one statement authenticates again and reads (graph/compiler/known_callers)
+    for sent in (small, large):
+        (both,) = sent
+        assert "khub_authenticate" in both and MARK in both
 
 
 # everything this branch added, in one operation: still one statement for the data
@@ -120,8 +123,8 @@ async def test_page_sizes_written_in_the_document_are_constants_of_its_statement
     """PostgreSQL prices a generic plan with a bound LIMIT as if it read a tenth of the rows,
     so it would plan every execution afresh: a literal page size must stay literal."""
     token = world.editor.token
-    (_, literal) = await _run(client, statements, LITERAL_SIZES, {}, token)
-    (_, variable) = await _run(client, statements, VARIABLE_SIZES, {"first": 7}, token)
+    *_, literal = await _run(client, statements, LITERAL_SIZES, {}, token)
+    *_, variable = await _run(client, statements, VARIABLE_SIZES, {"first": 7}, token)
 
     assert "LIMIT 7 + 1" in literal and "LIMIT 3 + 1" in literal
     assert "LIMIT 7 + 1" not in variable and "LIMIT 3 + 1" in variable
