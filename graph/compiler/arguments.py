@@ -34,8 +34,16 @@ class ArgSite:
         self.field = field
         self.node = node
         self.definition = field.extensions["strawberry-definition"]
-        self.literal = not any(_has_variable(argument.value) for argument in node.arguments or ())
-        """The arguments are written out in the document: their values never change."""
+        self._variable = {
+            argument.name.value
+            for argument in node.arguments or ()
+            if _has_variable(argument.value)
+        }
+
+    def written(self, *names: str) -> bool:
+        """Whether these arguments are written out in the document (or absent), not given by
+        variables: their values are the same for every request."""
+        return not self._variable.intersection(names)
 
     def values(self, variables: Any) -> dict[str, Any]:
         raw = get_argument_values(self.field, self.node, variables)

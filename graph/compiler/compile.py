@@ -86,11 +86,12 @@ class Compiler:
         self.uses_sentinel = False
 
     def page_size(self, getter: Getter, site: ArgSite) -> ColumnElement[Any]:
-        """A page size: written into the SQL when the document gives its arguments literally,
-        bound otherwise. PostgreSQL's generic plan must know the LIMIT: for a bound one it
-        assumes a tenth of the rows, prices the generic plan too high, and so plans every
-        execution afresh (as much CPU as running the statement)."""
-        if site.literal:
+        """A page size: written into the SQL when the document writes out the window's
+        arguments (whatever else is a variable), bound otherwise. PostgreSQL's generic plan
+        must know the LIMIT: for a bound one it assumes a tenth of the rows, prices the
+        generic plan too high, and so plans every execution afresh (as much CPU as running
+        the statement)."""
+        if site.written("first", "last", "after", "before"):
             return literal_column(str(int(getter(self.env))), Integer())
         return self.params.bind(getter, Integer())
 

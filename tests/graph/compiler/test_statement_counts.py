@@ -128,3 +128,14 @@ async def test_page_sizes_written_in_the_document_are_constants_of_its_statement
 
     assert "LIMIT 7 + 1" in literal and "LIMIT 3 + 1" in literal
     assert "LIMIT 7 + 1" not in variable and "LIMIT 3 + 1" in variable
+
+
+SEARCH = "query ($q: String!) { searchDocuments(query: $q, first: 4) { totalCount } }"
+
+
+async def test_a_literal_page_size_stays_literal_beside_other_variables(
+    client: httpx.AsyncClient, world: World, statements: StatementCounter
+) -> None:
+    *_, search = await _run(client, statements, SEARCH, {"q": "plan"}, world.editor.token)
+
+    assert "LIMIT 4 + 1" in search
