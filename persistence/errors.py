@@ -55,7 +55,9 @@ class VersionConflict(DomainError):
     @staticmethod
     def worded(entity: str, shown_id: object, current_version: int) -> str:
         """The message, with the id as the caller knows it (the API shows global ids)."""
-        return f"{entity} {shown_id} was changed by someone else: it is at version {current_version}"
+        return (
+            f"{entity} {shown_id} was changed by someone else: it is at version {current_version}"
+        )
 
 
 class StillReferenced(ValidationError):
