@@ -23,6 +23,7 @@ from graph.core.limits import limit_rules
 from graph.core.lone_fields import LoneFieldsRule
 from graph.core.nodes import MANY_NODES, NODE, resolve_node, resolve_nodes
 from graph.core.permissions import IsAuthenticated
+from graph.core.scalars import SCALARS
 from graph.document.queries import DocumentQueries
 from graph.document.schema import DocumentMutations
 from graph.document.search import SearchQueries
@@ -88,7 +89,7 @@ def build_schema(settings: ServerSettings | None = None) -> Schema:
         mutation=Mutation,
         types=[*ERROR_TYPES, AuditEvent],
         extensions=extensions,
-        config=StrawberryConfig(disable_field_suggestions=settings.production),
+        config=StrawberryConfig(disable_field_suggestions=settings.production, scalar_map=SCALARS),
     )
     # Made once, with the schema: parsing and validation run once per distinct document.
     rules = validation_rules([*limit_rules(settings), LoneFieldsRule])

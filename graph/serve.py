@@ -69,6 +69,12 @@ def configure_serve(parser: argparse.ArgumentParser) -> None:
         "organization yet (KHUB_DEMO_PASSWORD fixes one password for its logins)",
     )
     parser.add_argument(
+        "--migrate",
+        action="store_true",
+        help="upgrade the database (and set up the app's login role) before serving; "
+        "instances started at once take turns (a PostgreSQL advisory lock)",
+    )
+    parser.add_argument(
         "--log-level",
         default="info",
         choices=["critical", "error", "warning", "info", "debug"],
@@ -82,7 +88,7 @@ async def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     try:
         with sigterm_cancels_startup():
             server_settings = ServerSettings.from_env()  # refuse a malformed KHUB_ENV first
-            url, readiness = await prepare_database(settings, demo=args.demo)
+            url, readiness = await prepare_database(settings, demo=args.demo, migrate=args.migrate)
         return await serve(args, server_settings, settings, url, readiness)
     except StartupTerminated:
         return TERMINATED
@@ -175,14 +181,16 @@ def uvicorn_config(args: argparse.Namespace, server: ServerSettings) -> uvicorn.
     )
 
 
-async def prepare_database(settings: Settings, *, demo: bool) -> tuple[str, Readiness]:
-    """Resolve the URL, migrate the embedded database (any with --demo), load the demo, and
-    check that the app can connect as its login role."""
+async def prepare_database(
+    settings: Settings, *, demo: bool, migrate: bool = False
+) -> tuple[str, Readiness]:
+    """Resolve the URL, migrate the embedded database (any with --demo or --migrate), load
+    the demo, and check that the app can connect as its login role."""
     url = await asyncio.to_thread(resolve_url, settings, stop_embedded_on_exit=True)
     resolved = replace(settings, database_url=url)
     db = await Database.open(resolved)
     try:
-        if settings.database_url is None or demo:
+        if settings.database_url is None or demo or migrate:
             await upgrade(url, app_url=resolve_app_url(settings, url))
         if demo:
             await load_demo_if_empty(db, settings)

@@ -20,11 +20,16 @@ class DomainError(Exception):
 
 class NotFound(DomainError):
     def __init__(self, entity: str, id: uuid.UUID | str | None = None, *, field: str | None = None):
-        detail = f" {id}" if id is not None else ""
-        super().__init__(f"{entity}{detail} was not found")
+        super().__init__(self.worded(entity, id))
         self.entity = entity
         self.id = id
         self.field = field
+
+    @staticmethod
+    def worded(entity: str, shown_id: object | None) -> str:
+        """The message, with the id as the caller knows it (the API shows global ids)."""
+        detail = f" {shown_id}" if shown_id is not None else ""
+        return f"{entity}{detail} was not found"
 
 
 class AlreadyExists(DomainError):
@@ -42,12 +47,17 @@ class ValidationError(DomainError):
 
 class VersionConflict(DomainError):
     def __init__(self, entity: str, id: uuid.UUID, current_version: int) -> None:
-        super().__init__(
-            f"{entity} {id} was changed by someone else: it is at version {current_version}"
-        )
+        super().__init__(self.worded(entity, id, current_version))
         self.entity = entity
         self.id = id
         self.current_version = current_version
+
+    @staticmethod
+    def worded(entity: str, shown_id: object, current_version: int) -> str:
+        """The message, with the id as the caller knows it (the API shows global ids)."""
+        return (
+            f"{entity} {shown_id} was changed by someone else: it is at version {current_version}"
+        )
 
 
 class StillReferenced(ValidationError):

@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
+from sqlalchemy import pool, text
+from sqlalchemy.ext.asyncio import create_async_engine
 
+from persistence.database import async_url
 from persistence.roles import LoginRole, ensure_app_role, ensure_login_role
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+# The session-level advisory lock one upgrade holds: "khubmigr" as a signed bigint. One-key
+# advisory locks never collide with the two-key organization locks (persistence/locks.py).
+MIGRATION_LOCK = int.from_bytes(b"khubmigr", "big", signed=True)
 
 
 def alembic_config(url: str | None = None) -> Config:
@@ -27,15 +35,38 @@ def head_revision() -> str | None:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
+@asynccontextmanager
+async def migration_lock(url: str) -> AsyncIterator[None]:
+    """Held while one process upgrades the database in `url`, so instances started at once
+    (`khub serve --migrate` in every container) migrate one after another: the later ones
+    wait, then find the database at head. A session lock on a connection of its own: it
+    spans Alembic's transactions and the role set-up, and ends if the process dies.
+    """
+    engine = create_async_engine(
+        async_url(url), poolclass=pool.NullPool, isolation_level="AUTOCOMMIT"
+    )
+    try:
+        async with engine.connect() as conn:
+            await conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
+            try:
+                yield
+            finally:
+                await conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK})
+    finally:
+        await engine.dispose()
+
+
 async def upgrade(url: str, revision: str = "head", *, app_url: str | None = None) -> None:
-    """Upgrade as the owner in `url`, then create or check the login role of `app_url`.
+    """Upgrade as the owner in `url`, then create or check the login role of `app_url`,
+    under the migration lock.
 
     Alembic runs in a worker thread: its async env runs its own event loop.
     """
-    await ensure_app_role(url)
-    await asyncio.to_thread(command.upgrade, alembic_config(url), revision)
-    if app_url is not None:
-        await ensure_login_role(url, LoginRole.from_url(app_url))
+    async with migration_lock(url):
+        await ensure_app_role(url)
+        await asyncio.to_thread(command.upgrade, alembic_config(url), revision)
+        if app_url is not None:
+            await ensure_login_role(url, LoginRole.from_url(app_url))
 
 
 async def downgrade(url: str, revision: str = "base") -> None:

@@ -61,22 +61,27 @@ def _field(name: str | None) -> str:
     return camel(re.sub(r"_$", "", name))
 
 
-def _global_id(error: domain.NotFound) -> str | None:
-    """The id a client used: a global id, named after the entity's GraphQL type."""
-    if not isinstance(error.id, uuid.UUID):
-        return str(error.id) if error.id else None
-    type_name = error.entity.title().replace(" ", "")  # "knowledge node" -> KnowledgeNode
-    return relay.to_base64(type_name, error.id)
+def _global_id(entity: str, id: uuid.UUID | str | None) -> str | None:
+    """The id as a client knows it: a global id named after the entity's GraphQL type (a
+    row id means nothing to a client, and gives away more than it needs)."""
+    if not isinstance(id, uuid.UUID):
+        return str(id) if id else None
+    type_name = "".join(w.capitalize() for w in entity.split())  # "API key" -> ApiKey
+    return relay.to_base64(type_name, id)
 
 
 def from_domain(error: domain.DomainError) -> Error:
-    """The GraphQL error type for a domain error, in one place for every mutation."""
+    """The GraphQL error type for a domain error, in one place for every mutation; messages
+    name rows by their global ids."""
     if isinstance(error, domain.VersionConflict):
-        return VersionConflict(message=error.message, current_version=error.current_version)
+        shown = _global_id(error.entity, error.id)
+        message = error.worded(error.entity, shown, error.current_version)
+        return VersionConflict(message=message, current_version=error.current_version)
     if isinstance(error, domain.AlreadyExists):
         return AlreadyExists(message=error.message, field=_field(error.field))
     if isinstance(error, domain.NotFound):
-        return NotFound(message=error.message, id=_global_id(error))
+        shown = _global_id(error.entity, error.id)
+        return NotFound(message=error.worded(error.entity, shown), id=shown)
     if isinstance(error, domain.ValidationError):
         return ValidationError(message=error.message, field=_field(error.field))
     return ValidationError(message=error.message, field="input")

@@ -86,7 +86,7 @@ async def test_a_document_the_caller_cannot_see_is_not_found_and_nothing_changes
     assert [only(r, "knowledgeNodeLink") for r in results] == [
         {
             "__typename": "NotFound",
-            "message": f"document {document.id} was not found",
+            "message": f"document {document_id(document)} was not found",
             "id": document_id(document),
         }
         for document in (private, deleted)

@@ -85,7 +85,7 @@ async def test_a_deleted_or_unknown_node_is_not_found(
 
     assert only(result, "knowledgeNodeUnlink") == {
         "__typename": "NotFound",
-        "message": f"knowledge node {node.id} was not found",
+        "message": f"knowledge node {node_id(node)} was not found",
         "id": node_id(node),
     }
     assert await given.audit_count() == 0

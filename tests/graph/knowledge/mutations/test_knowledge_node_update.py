@@ -106,7 +106,9 @@ async def test_a_stale_version_is_a_conflict_with_the_current_version_and_writes
 
     assert only(result, "knowledgeNodeUpdate") == {
         "__typename": "VersionConflict",
-        "message": f"knowledge node {node.id} was changed by someone else: it is at version 2",
+        "message": (
+            f"knowledge node {node_id(node)} was changed by someone else: it is at version 2"
+        ),
         "currentVersion": 2,
     }
     read = only(await gql(NODE, {"id": node_id(node)}, token=world.viewer.token), "node")
