@@ -109,6 +109,7 @@ def given(database: Database, world: World) -> Given:
 async def _count(
     gql: GraphQLClient, statements: StatementCounter, query: str, first: int, token: str
 ) -> tuple[int, dict[str, Any]]:
+    await gql(query, {"first": first}, token=token)  # the steady state: a known caller
     statements.reset()
     result = await gql(query, {"first": first}, token=token)
     assert "errors" not in result, result["errors"]
