@@ -8,9 +8,11 @@ data.
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import replace
+from hashlib import sha256
 from pathlib import Path
 from typing import Any
 
@@ -61,14 +63,16 @@ async def _client(settings: ServerSettings, database: Database) -> AsyncIterator
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
 
         async def post(
-            query: str,
+            query: str | None,
             *,
             token: str,
             variables: dict[str, Any] | None = None,
             extensions: dict[str, Any] | None = None,
             operation_name: str | None = None,
         ) -> httpx.Response:
-            body: dict[str, Any] = {"query": query, "variables": variables or {}}
+            body: dict[str, Any] = {"variables": variables or {}}
+            if query is not None:  # None: a persisted document, by its hash alone
+                body["query"] = query
             if extensions is not None:
                 body["extensions"] = extensions
             if operation_name is not None:
@@ -112,6 +116,22 @@ async def test_the_worst_query_is_refused_with_its_cost_before_any_sql(
     assert f"{WORST_COST:,}" in error["message"]
     assert "50,000" in error["message"]
     assert statements.statements == []  # refused before even authenticating
+
+
+async def test_a_persisted_document_is_costed_like_its_text(
+    enforced: Post, world: World, statements: StatementCounter
+) -> None:
+    text = f"{WORST}\n# {uuid.uuid4()}"  # a document no test has registered yet
+    hashed = {"persistedQuery": {"version": 1, "sha256Hash": sha256(text.encode()).hexdigest()}}
+    registered = await enforced(text, token=world.viewer.token, extensions=hashed)
+    statements.reset()
+
+    response = await enforced(None, token=world.viewer.token, extensions=hashed)
+
+    for answer in (registered, response):
+        [error] = answer.json()["errors"]
+        assert error["extensions"]["code"] == "COST_LIMIT_EXCEEDED"
+    assert _data_statements(statements) == []
 
 
 async def test_a_role_maximum_refuses_after_authentication_before_data(
