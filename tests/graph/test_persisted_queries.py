@@ -3,10 +3,8 @@ does not know, registering the text with its hash, then the hash alone, by POST 
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import json
-import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -20,29 +18,13 @@ from graph.settings import ServerSettings
 from persistence.database import Database
 from persistence.persisted.models import PersistedDocument
 from persistence.settings import Settings
+from tests.fixtures.persisted import bearer, fresh, persisted, sha256
 from tests.graph.conftest import World
 
 VIEWER = "query Viewer { viewer { username } }"
 DOCUMENTS = "query Documents($first: Int!) { documents(first: $first) { totalCount } }"
 CREATE = 'mutation Create { documentCreate(input: {title: "By hash"}) { __typename } }'
 INVALID = "query Invalid { viewer { noSuchField } }"
-
-
-def fresh(query: str) -> str:
-    """A text no test has registered yet (the table outlives a test)."""
-    return f"{query}\n# {uuid.uuid4()}"
-
-
-def sha256(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-def persisted(text: str, *, version: int = 1) -> dict[str, Any]:
-    return {"persistedQuery": {"version": version, "sha256Hash": sha256(text)}}
-
-
-def bearer(member_token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {member_token}"}
 
 
 async def by_hash(

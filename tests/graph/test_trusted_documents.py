@@ -4,7 +4,6 @@ sent by id; raw text and unknown ids are refused before anything runs."""
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import json
 import uuid
 from collections.abc import AsyncIterator
@@ -23,6 +22,7 @@ from graph.settings import ServerSettings
 from persistence.database import Database
 from persistence.persisted.models import PersistedDocument
 from persistence.settings import Settings
+from tests.fixtures.persisted import bearer, fresh, persisted, sha256
 from tests.graph.conftest import World
 from tests.graph.test_cors import handshake
 
@@ -30,18 +30,6 @@ VIEWER = "query Viewer { viewer { username } }"
 DOCUMENTS = "query Documents($first: Int!) { documents(first: $first) { totalCount } }"
 INVALID = "query Invalid { viewer { noSuchField } }"
 GRAPHQL_RESPONSE = "application/graphql-response+json"
-
-
-def fresh(query: str) -> str:
-    return f"{query}\n# {uuid.uuid4()}"
-
-
-def sha256(body: str) -> str:
-    return hashlib.sha256(body.encode()).hexdigest()
-
-
-def bearer(token: str, **headers: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}", **headers}
 
 
 def codegen_manifest(tmp_path: Path, *bodies: str) -> Path:
@@ -170,7 +158,7 @@ async def test_the_text_with_its_hash_is_refused_and_not_registered(
     trusted: httpx.AsyncClient, database: Database, world: World
 ) -> None:
     query = fresh(VIEWER)
-    extensions = {"persistedQuery": {"version": 1, "sha256Hash": sha256(query)}}
+    extensions = persisted(query)
 
     response = await trusted.post(
         "/graphql",
@@ -186,7 +174,7 @@ async def test_a_document_clients_registered_is_not_trusted(
     client: httpx.AsyncClient, trusted: httpx.AsyncClient, world: World
 ) -> None:
     query = fresh(VIEWER)
-    extensions = {"persistedQuery": {"version": 1, "sha256Hash": sha256(query)}}
+    extensions = persisted(query)
     registered = await client.post(
         "/graphql",
         json={"query": query, "extensions": extensions},
