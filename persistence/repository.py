@@ -45,9 +45,10 @@ def given(value: Any) -> bool:
 
 
 def contains_text(column: Any, needle: Any) -> ColumnElement[bool]:
-    """`column` contains `needle` ignoring case (`%` and `_` match as in LIKE). The needle may
-    be a value or a bound parameter: the lowering happens in SQL, for every caller alike."""
-    return func.lower(column).contains(func.lower(needle))
+    """`column` contains `needle` ignoring case, every character literally (`%` and `_` too:
+    not a LIKE pattern). The needle may be a value or a bound parameter: the lowering happens
+    in SQL, for every caller alike."""
+    return func.strpos(func.lower(column), func.lower(needle)) > 0
 
 
 async def execute_write(session: AsyncSession, stmt: Any, params: Any = None) -> Any:

@@ -37,3 +37,21 @@ async def test_text_filters_compile_and_answer_alike(
 ) -> None:
     compiled, reference = await both(query, {"text": text}, token=world.admin.token)
     same(compiled, reference)
+
+
+CREATE = "mutation ($title: String!) { documentCreate(input: {title: $title}) { __typename } }"
+
+
+@pytest.mark.parametrize(("text", "matches"), [("100%", ["100% done"]), ("a_b", ["a_b"])])
+async def test_wildcards_in_a_filter_match_only_themselves(
+    both: Both, world: World, text: str, matches: list[str]
+) -> None:
+    for title in ("100% done", "1000 things", "a_b", "axb"):
+        created = await both.send(both.reference, CREATE, {"title": title}, world.editor.token)
+        assert created.json["data"]["documentCreate"]["__typename"] == "DocumentCreateSuccess"
+
+    compiled, reference = await both(DOCUMENTS, {"text": text}, token=world.admin.token)
+
+    same(compiled, reference)
+    titles = [e["node"]["title"] for e in compiled.json["data"]["documents"]["edges"]]
+    assert titles == matches
