@@ -63,11 +63,10 @@ def create_engine(url: str, settings: Settings, *, app: bool = False) -> AsyncEn
     """One engine per process, with the pool settings from the environment. The app's
     connections also default to the statement timeout, for a statement that runs before any
     transaction sets it (`graph/compiler/known_callers.py`)."""
-    connect_args = (
-        {"server_settings": {"statement_timeout": str(settings.statement_timeout_ms)}}
-        if app
-        else {}
-    )
+    # A server that accepts but never answers must not hold a request for asyncpg's 60 s.
+    connect_args: dict[str, Any] = {"timeout": settings.connect_timeout}
+    if app:
+        connect_args["server_settings"] = {"statement_timeout": str(settings.statement_timeout_ms)}
     engine = create_async_engine(
         async_url(url),
         pool_size=settings.pool_size,

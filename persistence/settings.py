@@ -46,6 +46,7 @@ class Settings:
     max_overflow: int = 10
     pool_timeout: int = 30
     pool_recycle: int = 1800
+    connect_timeout: int = 10
     statement_timeout_ms: int = 15_000
     connect_retries: int = 5
     bcrypt_rounds: int = 12
@@ -70,6 +71,7 @@ class Settings:
             max_overflow=_int("KHUB_DB_MAX_OVERFLOW", cls.max_overflow),
             pool_timeout=_int("KHUB_DB_POOL_TIMEOUT", cls.pool_timeout),
             pool_recycle=_int("KHUB_DB_POOL_RECYCLE", cls.pool_recycle),
+            connect_timeout=_int("KHUB_DB_CONNECT_TIMEOUT", cls.connect_timeout),
             statement_timeout_ms=_int("KHUB_DB_STATEMENT_TIMEOUT_MS", cls.statement_timeout_ms),
             connect_retries=_int("KHUB_DB_CONNECT_RETRIES", cls.connect_retries),
             bcrypt_rounds=_int("KHUB_BCRYPT_ROUNDS", cls.bcrypt_rounds),

@@ -17,6 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from strawberry import relay
 
@@ -225,3 +226,22 @@ async def _terminate_the_waiting_update(engine: AsyncEngine) -> None:
                 return
             await asyncio.sleep(0.05)
     pytest.fail("the update never waited for the row lock")
+
+
+async def test_a_database_that_never_answers_fails_within_the_connect_timeout() -> None:
+    """A server that accepts the connection but never speaks (a hung host, a black-holed
+    proxy) is given up after `KHUB_DB_CONNECT_TIMEOUT`, not asyncpg's minute."""
+    silent = await asyncio.start_server(lambda reader, writer: None, "127.0.0.1", 0)
+    port = silent.sockets[0].getsockname()[1]
+    url = f"postgresql://nobody@127.0.0.1:{port}/none"
+    engine = create_engine(url, Settings(database_url=url, connect_timeout=1))
+    started = asyncio.get_running_loop().time()
+    try:
+        with pytest.raises((OSError, TimeoutError, DBAPIError)):
+            async with engine.connect():
+                pass
+    finally:
+        await engine.dispose()
+        silent.close()
+
+    assert asyncio.get_running_loop().time() - started < 10
