@@ -24,7 +24,7 @@ REPLAY_LAG_MS = text(
     """
     SELECT CASE
       WHEN NOT pg_is_in_recovery() THEN 0
-      WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn()
+      WHEN pg_last_wal_replay_lsn() >= pg_last_wal_receive_lsn()
            AND EXISTS (SELECT FROM pg_stat_wal_receiver) THEN 0
       ELSE coalesce(extract(epoch FROM now() - pg_last_xact_replay_timestamp()) * 1000,
                     'Infinity')
@@ -33,7 +33,10 @@ REPLAY_LAG_MS = text(
 )
 """How far behind the primary the replica's data is, in milliseconds. A standby that has
 replayed all it received from a live stream is current however long ago the primary last
-wrote; one whose stream is gone ages with its last replayed transaction. A server that is
+wrote (after a restart it may have replayed more than the stream has resent yet); one whose
+stream is gone ages with its last replayed transaction, as does one with WAL still to
+replay (which overstates the lag for a moment after a quiet spell: reads then go to the
+primary a little early, never late). A server that is
 not in recovery (promoted, or the primary itself) is current by definition."""
 
 

@@ -136,15 +136,19 @@ class Replicated:
     standby: Standby
 
     async def caught_up(self) -> None:
-        """Wait until the replica has replayed everything the primary has written so far."""
+        """Wait until the replica has replayed everything the primary has written so far,
+        and the watcher has seen it in use again (a burst of writes after a quiet spell
+        looks like lag until it is replayed)."""
         async with self.owner.connect() as conn:
             lsn = await conn.scalar(CURRENT_LSN)
         for _ in range(200):
             async with self.replica.engine.connect() as conn:
                 if await conn.scalar(REPLAYED, {"lsn": lsn}):
-                    return
+                    break
             await asyncio.sleep(0.05)
-        raise AssertionError("the replica did not catch up in 10 s")
+        else:
+            raise AssertionError("the replica did not catch up in 10 s")
+        await self.until(usable=True)
 
     async def until(self, usable: bool) -> None:
         for _ in range(200):
@@ -277,6 +281,8 @@ async def test_a_lost_replica_leaves_reads_to_the_primary_until_it_is_back(
     token = world.editor.token
     await replicated.caught_up()
     assert titles(await post(replicated.client, DOCUMENT_TITLES, token)) == []  # pools one
+    replicated.replica.check_ms = 60_000  # requests, not the watcher, find it gone
+    await asyncio.sleep(3 * CHECK_MS / 1000)
 
     await asyncio.to_thread(replicated.standby.stop)
     try:
@@ -291,7 +297,11 @@ async def test_a_lost_replica_leaves_reads_to_the_primary_until_it_is_back(
     finally:
         await asyncio.to_thread(replicated.standby.start)
 
-    await replicated.until(usable=True)
+    for _ in range(100):  # what the watcher does every second, until it is back
+        if await replicated.replica.check():
+            break
+        await asyncio.sleep(0.1)
+    assert replicated.replica.usable is True
     with StatementCounter.listening(replicated.replica.engine) as on_replica:
         assert titles(await post(replicated.client, DOCUMENT_TITLES, token)) == []
     assert served(on_replica) > 0
