@@ -118,6 +118,11 @@ class Operation:
                     return (await connection.exec_driver_sql(AUTHENTICATE, values)).one()
 
                 row = await self._first_at_home(begin_snapshot)
+                if row.credential_id is None and self._engine is not self.db.engine:
+                    # Unknown to the replica, perhaps only not replayed yet (a `login` or
+                    # `apiKeyCreate` just now): the primary decides, in a snapshot of its own.
+                    await self._leave_replica()
+                    row = await self._first_at_home(begin_snapshot)
                 if row.stamp_due:
                     self._stamp = values
                 return row
@@ -220,6 +225,12 @@ class Operation:
             await self._drop_connection()
             self._home = self.db.engine
             return await first(await self._connect(self.db.engine))
+
+    async def _leave_replica(self) -> None:
+        """Start the operation's transaction over on the primary, before it read anything."""
+        if self._connection is not None and self._connection.in_transaction():
+            await self._connection.rollback()
+        self._home = self.db.engine
 
     def _home_engine(self) -> AsyncEngine:
         """The transaction's engine, chosen once: the replica for a query while it is in

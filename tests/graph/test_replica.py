@@ -30,7 +30,7 @@ from persistence.database import Database, create_engine, session_factory
 from persistence.replica import Replica, replica_app_url
 from persistence.settings import Settings
 from tests.fixtures.statements import StatementCounter
-from tests.graph.conftest import World
+from tests.graph.conftest import PASSWORD, World
 
 DOCUMENT_TITLES = "{ documents(first: 10) { edges { node { title } } } }"
 DOCUMENT_CREATE = """
@@ -44,6 +44,12 @@ API_KEY_CREATE = """
 mutation { apiKeyCreate(input: {name: "reader", scopes: [READ]}) {
   ... on ApiKeyCreateSuccess { secret apiKey { id } } } }
 """
+LOGIN = """
+mutation ($login: String!, $password: String!) {
+  login(input: {login: $login, password: $password}) { ... on LoginSuccess { token } }
+}
+"""
+VIEWER = "{ viewer { username } }"
 CURRENT_LSN = text("SELECT pg_current_wal_lsn()::text")
 REPLAYED = text("SELECT pg_last_wal_replay_lsn() >= CAST(CAST(:lsn AS text) AS pg_lsn)")
 MAX_LAG_MS = 300
@@ -330,3 +336,27 @@ async def test_a_lagging_replica_leaves_reads_to_the_primary_until_it_catches_up
     with StatementCounter.listening(replicated.replica.engine) as on_replica:
         assert titles(await post(replicated.client, DOCUMENT_TITLES, token)) == ["Not replayed"]
     assert served(on_replica) > 0
+
+
+async def test_a_token_the_replica_has_not_replayed_yet_is_checked_on_the_primary(
+    replicated: Replicated, world: World
+) -> None:
+    await replicated.caught_up()
+    replicated.replica.max_lag_ms = 60_000  # in use throughout, however far behind
+    async with replicated.replica_owner.connect() as conn:
+        await conn.execute(text("SELECT pg_wal_replay_pause()"))
+    try:
+        login = await replicated.client.post(
+            "/graphql",
+            json={"query": LOGIN, "variables": {"login": "viewer", "password": PASSWORD}},
+        )
+        token = login.json()["data"]["login"]["token"]
+        compiled = await post(replicated.client, VIEWER, token)
+        reference = await post(replicated.reference, VIEWER, token)
+    finally:
+        async with replicated.replica_owner.connect() as conn:
+            await conn.execute(text("SELECT pg_wal_replay_resume()"))
+
+    assert replicated.replica.usable is True
+    for response in (compiled, reference):
+        assert response.json() == {"data": {"viewer": {"username": "viewer"}}}
