@@ -90,7 +90,8 @@ class Replica:
 
     async def start(self) -> None:
         """Check once now, then keep checking in the background until `stop`."""
-        await self.check()
+        if not await self.check():
+            log.warning("the read replica is not in use yet: reading from the primary")
         self._watcher = asyncio.create_task(self._watch(), name="khub-replica-watcher")
 
     async def _watch(self) -> None:

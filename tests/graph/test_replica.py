@@ -164,6 +164,11 @@ class Replicated:
         raise AssertionError(f"the replica's usable stayed {self.replica.usable}")
 
 
+def _on_socket(url: str, socket_dir: Path) -> str:
+    """The same database on the server listening in `socket_dir`."""
+    return make_url(url).update_query_dict({"host": str(socket_dir)}).render_as_string(False)
+
+
 @pytest.fixture
 async def replicated(
     standby: Standby,
@@ -174,11 +179,7 @@ async def replicated(
     settings: Settings,
     server_settings: ServerSettings,
 ) -> AsyncIterator[Replicated]:
-    replica_url = str(
-        make_url(database_url)
-        .update_query_dict({"host": str(standby.socket_dir)})
-        .render_as_string(hide_password=False)
-    )
+    replica_url = _on_socket(database_url, standby.socket_dir)
     replica_engine = create_engine(
         replica_app_url(replica_url, app_database_url), settings, app=True
     )
@@ -360,3 +361,29 @@ async def test_a_token_the_replica_has_not_replayed_yet_is_checked_on_the_primar
     assert replicated.replica.usable is True
     for response in (compiled, reference):
         assert response.json() == {"data": {"viewer": {"username": "viewer"}}}
+
+
+async def test_the_server_opens_the_replica_named_in_its_settings_and_starts_without_it(
+    standby: Standby, database_url: str, app_database_url: str, settings: Settings
+) -> None:
+    configured = replace(
+        settings,
+        database_url=database_url,
+        app_database_url=app_database_url,
+        replica_url=_on_socket(database_url, standby.socket_dir),
+    )
+    missing = replace(configured, replica_url=_on_socket(database_url, Path("/nonexistent")))
+
+    db = await Database.open(configured, as_app=True)
+    try:
+        assert db.replica is not None and db.replica.usable is True
+        assert db.reader() is db.replica.engine
+        assert db.replica.engine.url.username == make_url(app_database_url).username
+    finally:
+        await db.close()
+    without = await Database.open(missing, as_app=True)
+    try:
+        assert without.replica is not None and without.replica.usable is False
+        assert without.reader() is without.engine
+    finally:
+        await without.close()
