@@ -115,5 +115,6 @@ def create_app(
 
 def observe_engine(db: Database) -> None:
     """Count each request's statements, and trace them when tracing is on."""
-    request_record.count_statements(db.engine)
-    tracing.instrument(db.engine)
+    for engine in (db.engine, db.replica.engine) if db.replica else (db.engine,):
+        request_record.count_statements(engine)
+        tracing.instrument(engine)

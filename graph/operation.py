@@ -5,6 +5,11 @@ used by two tasks at once. So an operation opens its connection lazily, the firs
 resolver needs it, and hands it out under a lock: one loader batch at a time. Queries run in
 one read-only REPEATABLE READ transaction (a consistent snapshot); a mutation runs in one
 read-write transaction, committed only when the operation finishes without a bug.
+
+A query's transaction runs on the read replica when there is one in use; everything that
+writes (mutations, rate-limit spending, login bookkeeping, an API key's stamp) runs on the
+primary. A replica that fails the transaction's first statement is given up for the
+primary, which then answers the query as if nothing happened.
 """
 
 from __future__ import annotations
@@ -13,19 +18,22 @@ import asyncio
 import logging
 import time
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from typing import Any
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager, suppress
+from typing import Any, TypeVar
 
 from sqlalchemy import Row
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from graph import metrics
+from persistence.availability import is_unavailable
 from persistence.database import READ_ONLY_SNAPSHOT, Database, scope_transaction
 from persistence.ids import new_id
 from persistence.rate_limits import SPEND_AS_ADDRESS, SPEND_AS_CALLER, Budget
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 class OperationFinished(RuntimeError):
@@ -50,8 +58,13 @@ class Operation:
     def __init__(self, db: Database) -> None:
         self.db = db
         self.read_only = True
+        self.replica_allowed = False
+        """A query's, set by whoever knows the operation's type: a subscription's events,
+        for one, must see the commit that announced them."""
         self._lock = asyncio.Lock()
         self._connection: AsyncConnection | None = None
+        self._engine: AsyncEngine | None = None  # the connection's
+        self._home: AsyncEngine | None = None  # the transaction's, chosen once
         self._session: AsyncSession | None = None
         self._organization_id: uuid.UUID | None = None
         self._identified = False
@@ -97,16 +110,25 @@ class Operation:
             spending = (new_id(), address, cost, budget.units, budget.window_seconds)
             return await self._apart_statement(SPEND_AS_CALLER, values + spending)
         async with self._lock:
-            connection = await self._connect()
-            if connection.in_transaction():
-                raise RuntimeError("the operation's transaction has begun already")
             if self.read_only:
-                await connection.execution_options(**READ_ONLY_SNAPSHOT)
-                await connection.begin()
-                row = (await connection.exec_driver_sql(AUTHENTICATE, values)).one()
+
+                async def begin_snapshot(connection: AsyncConnection) -> Row[Any]:
+                    await connection.execution_options(**READ_ONLY_SNAPSHOT)
+                    await connection.begin()
+                    return (await connection.exec_driver_sql(AUTHENTICATE, values)).one()
+
+                row = await self._first_at_home(begin_snapshot)
+                if row.credential_id is None and self._engine is not self.db.engine:
+                    # Unknown to the replica, perhaps only not replayed yet (a `login` or
+                    # `apiKeyCreate` just now): the primary decides, in a snapshot of its own.
+                    await self._leave_replica()
+                    row = await self._first_at_home(begin_snapshot)
                 if row.stamp_due:
                     self._stamp = values
                 return row
+            connection = await self._connect(self.db.engine)
+            if connection.in_transaction():
+                raise RuntimeError("the operation's transaction has begun already")
             async with connection.begin():
                 return (await connection.exec_driver_sql(AUTHENTICATE, values)).one()
 
@@ -118,7 +140,7 @@ class Operation:
 
     async def _apart_statement(self, statement: str, values: tuple[Any, ...]) -> Row[Any]:
         async with self._lock:
-            connection = await self._connect()
+            connection = await self._connect(self.db.engine)
             if connection.in_transaction():
                 raise RuntimeError("the operation's transaction has begun already")
             async with connection.begin():
@@ -130,14 +152,15 @@ class Operation:
         (`graph/compiler/known_callers.py`). Only before the operation's transaction begins;
         afterwards the operation may still begin one on the same connection."""
         async with self._lock:
-            connection = await self._connect()
-            if connection.in_transaction():
-                raise RuntimeError("the operation's transaction has begun already")
-            await connection.execution_options(isolation_level="AUTOCOMMIT")
-            try:
-                return (await connection.exec_driver_sql(sql, values)).scalar()
-            finally:
-                await connection.commit()  # ends SQLAlchemy's own marker: nothing is sent
+
+            async def alone(connection: AsyncConnection) -> Any:
+                await connection.execution_options(isolation_level="AUTOCOMMIT")
+                try:
+                    return (await connection.exec_driver_sql(sql, values)).scalar()
+                finally:
+                    await connection.commit()  # ends SQLAlchemy's own marker: nothing is sent
+
+            return await self._first_at_home(alone)
 
     @asynccontextmanager
     async def apart(self, organization_id: uuid.UUID | None) -> AsyncIterator[AsyncSession]:
@@ -149,7 +172,7 @@ class Operation:
         most.
         """
         async with self._lock:
-            connection = await self._connect()
+            connection = await self._connect(self.db.engine)
             if connection.in_transaction():
                 raise RuntimeError("the operation's transaction has begun already")
             async with connection.begin():
@@ -173,13 +196,58 @@ class Operation:
             yield self._joined(await self._begun())
 
     async def _begun(self) -> AsyncConnection:
-        connection = await self._connect()
-        if not connection.in_transaction():
+        if self._connection is not None and self._connection.in_transaction():
+            return self._connection
+
+        async def begin(connection: AsyncConnection) -> AsyncConnection:
             if self.read_only:
                 await connection.execution_options(**READ_ONLY_SNAPSHOT)
             await connection.begin()
             await self._confine(connection, self._organization_id)
-        return connection
+            return connection
+
+        return await self._first_at_home(begin)
+
+    async def _first_at_home(self, first: Callable[[AsyncConnection], Awaitable[T]]) -> T:
+        """Run the transaction's first statement (or a statement alone) where the operation's
+        transaction goes. A replica that cannot answer it is given up for the primary, and
+        the statement runs there instead: nothing was answered yet."""
+        home = self._home_engine()
+        try:
+            connection = await self._connect(home)
+            if connection.in_transaction():
+                raise RuntimeError("the operation's transaction has begun already")
+            return await first(connection)
+        except Exception as exc:
+            if home is self.db.engine or self.db.replica is None or not is_unavailable(exc):
+                raise
+            self.db.replica.lost(exc)
+            await self._drop_connection()
+            self._home = self.db.engine
+            return await first(await self._connect(self.db.engine))
+
+    async def _leave_replica(self) -> None:
+        """Start the operation's transaction over on the primary, before it read anything."""
+        if self._connection is not None and self._connection.in_transaction():
+            await self._connection.rollback()
+        self._home = self.db.engine
+
+    def _home_engine(self) -> AsyncEngine:
+        """The transaction's engine, chosen once: the replica for a query while it is in
+        use, else the primary."""
+        if self._home is None:
+            self._home = (
+                self.db.reader() if self.read_only and self.replica_allowed else self.db.engine
+            )
+        return self._home
+
+    async def _drop_connection(self) -> None:
+        connection, self._connection, self._engine = self._connection, None, None
+        if connection is not None:
+            with suppress(Exception):  # already broken: only its pool slot matters
+                await connection.invalidate()
+            with suppress(Exception):
+                await connection.close()
 
     def _joined(self, connection: AsyncConnection) -> AsyncSession:
         """An ORM session in the connection's transaction; it never ends that transaction."""
@@ -199,14 +267,23 @@ class Operation:
             statement_timeout_ms=self.db.settings.statement_timeout_ms,
         )
 
-    async def _connect(self) -> AsyncConnection:
+    async def _connect(self, engine: AsyncEngine) -> AsyncConnection:
+        """The operation's connection to `engine`. Before its transaction begins, a query
+        that spent on its rate limit (on the primary) trades that connection for one to
+        the replica: a request still holds one at most."""
         if self._finished:
             # A resolver still running after its operation ended (a sibling's error nulled
             # the whole result): opening a new connection now would leak it from the pool.
             raise OperationFinished("the operation has already finished")
+        if self._connection is not None and self._engine is not engine:
+            if self._connection.in_transaction():
+                raise RuntimeError("the operation's transaction has begun already")
+            connection, self._connection = self._connection, None
+            await connection.close()
         if self._connection is None:
             started = time.perf_counter()
-            self._connection = await self.db.engine.connect()
+            self._connection = await engine.connect()
+            self._engine = engine
             metrics.pool_waited(time.perf_counter() - started)
         return self._connection
 
@@ -217,19 +294,22 @@ class Operation:
             connection, session = self._connection, self._session
             if connection is None:
                 return
-            self._session = self._connection = None
+            on_primary = self._engine is self.db.engine
+            self._session = self._connection = self._engine = None
             try:
                 if connection.in_transaction():
                     if commit and not self.read_only:
                         await connection.commit()
                     else:
                         await connection.rollback()
-                if self._stamp is not None:
+                if self._stamp is not None and on_primary:
                     await _stamp(connection, self._stamp)
             finally:
                 if session is not None:
                     await session.close()
                 await connection.close()
+            if self._stamp is not None and not on_primary:  # a replica cannot write it
+                await _stamp_on_primary(self.db.engine, self._stamp)
 
 
 async def _stamp(connection: AsyncConnection, values: tuple[Any, ...]) -> None:
@@ -239,4 +319,14 @@ async def _stamp(connection: AsyncConnection, values: tuple[Any, ...]) -> None:
         await connection.execution_options(isolation_level="AUTOCOMMIT", postgresql_readonly=False)
         await connection.exec_driver_sql(AUTHENTICATE, values)
     except Exception:  # bookkeeping: the operation's answer stands
+        log.warning("could not stamp an API key's last use", exc_info=True)
+
+
+async def _stamp_on_primary(engine: AsyncEngine, values: tuple[Any, ...]) -> None:
+    """The stamp of a query the replica answered, on a connection of its own to the
+    primary, taken after the replica's was given back."""
+    try:
+        async with engine.connect() as connection:
+            await _stamp(connection, values)
+    except Exception:  # the primary is away: the stamp is bookkeeping
         log.warning("could not stamp an API key's last use", exc_info=True)

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from persistence import embedded
+from persistence.replica import Replica, replica_app_url
 from persistence.roles import RoleSetupError, app_url_for, unsafe_reasons
 from persistence.settings import Settings
 
@@ -142,6 +143,20 @@ async def wait_until_reachable(
             await asyncio.sleep(delay)
 
 
+async def open_replica(settings: Settings, app_url: str) -> Replica | None:
+    """The replica named by KHUB_DATABASE_REPLICA_URL, as the app's login role, watched from
+    now on. One that does not answer yet does not stop the server: reads go to the primary
+    until it does."""
+    if settings.replica_url is None:
+        return None
+    engine = create_engine(replica_app_url(settings.replica_url, app_url), settings, app=True)
+    replica = Replica(
+        engine, max_lag_ms=settings.replica_max_lag_ms, check_ms=settings.replica_check_ms
+    )
+    await replica.start()
+    return replica
+
+
 @dataclass(frozen=True)
 class Readiness:
     """What `/readyz` and `khub` report about the database."""
@@ -176,12 +191,21 @@ async def check_readiness(engine: AsyncEngine) -> Readiness:
 
 @dataclass
 class Database:
-    """The process's engine and session factory, made once at start-up."""
+    """The process's engine and session factory, made once at start-up; and the read
+    replica's, when there is one (the server's only)."""
 
     url: str
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     settings: Settings
+    replica: Replica | None = None
+
+    def reader(self) -> AsyncEngine:
+        """Where a read-only operation's transaction goes now: the replica while it is up
+        and caught up, else the primary."""
+        if self.replica is not None and self.replica.usable:
+            return self.replica.engine
+        return self.engine
 
     @classmethod
     async def open(
@@ -214,9 +238,18 @@ class Database:
         except BaseException:
             await engine.dispose()
             raise
-        return cls(url=url, engine=engine, sessions=session_factory(engine), settings=settings)
+        replica = await open_replica(settings, url) if as_app else None
+        return cls(
+            url=url,
+            engine=engine,
+            sessions=session_factory(engine),
+            settings=settings,
+            replica=replica,
+        )
 
     async def close(self) -> None:
+        if self.replica is not None:
+            await self.replica.stop()
         await self.engine.dispose()
 
     @asynccontextmanager

@@ -37,10 +37,15 @@ class Settings:
     `database_url` is None when the embedded PostgreSQL should be used. It names the owner
     role (migrations, the CLI); `app_database_url` names the login role the server's GraphQL
     transactions use, which row-level security applies to (see `persistence/roles.py`).
+    `replica_url` names a streaming replica of that server that serves reads
+    (`persistence/replica.py`).
     """
 
     database_url: str | None = None
     app_database_url: str | None = field(default=None, repr=False)
+    replica_url: str | None = field(default=None, repr=False)
+    replica_max_lag_ms: int = 1_000
+    replica_check_ms: int = 1_000
     data_dir: Path = field(default_factory=default_data_dir)
     pool_size: int = 5
     max_overflow: int = 10
@@ -66,6 +71,9 @@ class Settings:
         return cls(
             database_url=os.environ.get("DATABASE_URL") or None,
             app_database_url=os.environ.get("KHUB_APP_DATABASE_URL") or None,
+            replica_url=os.environ.get("KHUB_DATABASE_REPLICA_URL") or None,
+            replica_max_lag_ms=_int("KHUB_REPLICA_MAX_LAG_MS", cls.replica_max_lag_ms),
+            replica_check_ms=_int("KHUB_REPLICA_CHECK_MS", cls.replica_check_ms),
             data_dir=Path(data_dir).expanduser() if data_dir else default_data_dir(),
             pool_size=_int("KHUB_DB_POOL_SIZE", cls.pool_size),
             max_overflow=_int("KHUB_DB_MAX_OVERFLOW", cls.max_overflow),

@@ -57,6 +57,7 @@ class CompiledReads:
         if isinstance(operation, str):
             return self._fallback(operation)
         context = await view.get_context(request, None)
+        context.operation.replica_allowed = True  # a query: the replica may answer it
         cost_limit.measure(context, self.schema, query, operation_name, variables, extensions)
         handed_over = False
         try:

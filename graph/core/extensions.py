@@ -55,6 +55,7 @@ class OperationLifecycle(SchemaExtension):
         context = self.execution_context.context
         execution = self.execution_context
         context.operation.read_only = execution.operation_type != OperationType.MUTATION
+        context.operation.replica_allowed = execution.operation_type == OperationType.QUERY
         cost_limit.measure(
             context,
             execution.schema,
