@@ -69,6 +69,12 @@ class ServerSettings:
     per window; 0 turns rate limiting off."""
     rate_limit_window: int = 60
     persisted: PersistedSettings = field(default_factory=PersistedSettings)
+    max_subscriptions_per_connection: int = 100
+    """Operations one websocket may run at once (graph/subscription/)."""
+    subscription_queue_size: int = 256
+    """Changes queued for one subscription before its socket is closed as too slow."""
+    subscription_recheck_seconds: float = 30.0
+    """How often an idle subscription re-checks its socket's credential."""
     database: Settings = field(default_factory=Settings)
 
     def __post_init__(self) -> None:
@@ -124,5 +130,14 @@ class ServerSettings:
             rate_limit=_int("KHUB_RATE_LIMIT", cls.rate_limit),
             rate_limit_window=_int("KHUB_RATE_LIMIT_WINDOW", cls.rate_limit_window),
             persisted=PersistedSettings.from_env(),
+            max_subscriptions_per_connection=_int(
+                "KHUB_MAX_SUBSCRIPTIONS_PER_CONNECTION", cls.max_subscriptions_per_connection
+            ),
+            subscription_queue_size=_int(
+                "KHUB_SUBSCRIPTION_QUEUE_SIZE", cls.subscription_queue_size
+            ),
+            subscription_recheck_seconds=_int(
+                "KHUB_SUBSCRIPTION_RECHECK_SECONDS", int(cls.subscription_recheck_seconds)
+            ),
             database=Settings.from_env(),
         )

@@ -1,0 +1,53 @@
+"""The loop every subscription runs: wait for a change of the subscriber's organization,
+read it in a fresh snapshot that re-authenticates the socket's credential, hand it on.
+
+While no change arrives the credential is still re-checked every
+`subscription_recheck_seconds`; when it no longer holds the socket closes with 4403. A
+subscriber that lets its bounded queue fill up is disconnected (1013, try again later)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+from strawberry.types import Info
+
+from graph.core.errors import Unauthenticated
+from graph.subscription.context import SocketContext
+from graph.subscription.feed import MISSED, OVERFLOWED, ChangeFeed
+from persistence.changes import Change
+
+TRY_AGAIN_LATER = 1013
+EXPIRED = "the session expired or was revoked"
+
+
+async def changes(info: Info, entity_types: frozenset[str] | None) -> AsyncIterator[Change | None]:
+    """Changes to `entity_types` (to anything with None), each yielded inside a read
+    snapshot of its own that ends when the next is asked for; None when the listener
+    reconnected and some changes may have been missed."""
+    context = info.context
+    if not isinstance(context, SocketContext):
+        raise Unauthenticated("subscriptions run over a websocket (graphql-transport-ws)")
+    await context.end_operation()  # the subscribe step's; each event is read in its own
+    feed: ChangeFeed = context.request.app.state.changes
+    recheck = context.settings.subscription_recheck_seconds
+    async with feed.subscribe(context.viewer.organization_id) as subscriber:
+        while True:
+            try:
+                item = await asyncio.wait_for(subscriber.queue.get(), recheck)
+            except TimeoutError:
+                item = None
+            if item == OVERFLOWED:
+                await context.close_with(TRY_AGAIN_LATER, "slow consumer: too many events queued")
+                return
+            if isinstance(item, Change) and entity_types and item.entity_type not in entity_types:
+                continue
+            operation = context.begin_event()
+            try:
+                if not await context.refresh(operation):
+                    await context.close_with(context.FORBIDDEN, EXPIRED)
+                    return
+                if item is not None:
+                    yield None if item == MISSED else item  # type: ignore[misc]
+            finally:
+                await operation.finish(commit=False)
