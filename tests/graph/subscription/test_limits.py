@@ -1,0 +1,70 @@
+"""Limits: subscriptions per socket, and a client too slow for its changes is disconnected
+rather than buffered without bound."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+from graph.app import create_app
+from graph.settings import ServerSettings
+from persistence.database import Database
+from tests.fixtures.websocket import Closed, Socket
+from tests.graph.conftest import GraphQLClient, World
+from tests.graph.subscription.conftest import listening
+from tests.graph.subscription.test_document_changed import DOCUMENT_CHANGED
+
+FOUR_AT_ONCE = """
+mutation Four {
+  a: documentCreate(input: {title: "a"}) { __typename }
+  b: documentCreate(input: {title: "b"}) { __typename }
+  c: documentCreate(input: {title: "c"}) { __typename }
+  d: documentCreate(input: {title: "d"}) { __typename }
+}
+"""
+
+
+@pytest.fixture
+async def strict(server_settings: ServerSettings, app_database: Database) -> AsyncIterator[Any]:
+    settings = replace(
+        server_settings, max_subscriptions_per_connection=1, subscription_queue_size=1
+    )
+    app = create_app(settings, database=app_database)
+    yield app
+    await app.state.changes.close()
+
+
+async def test_a_socket_runs_at_most_the_configured_number_of_subscriptions(
+    strict: Any, world: World
+) -> None:
+    async with Socket(strict) as socket:
+        await socket.init({"token": world.viewer.token})
+        await socket.subscribe("1", DOCUMENT_CHANGED)
+        await socket.subscribe("2", DOCUMENT_CHANGED)
+        refused = await socket.receive()
+    assert refused == {
+        "id": "2",
+        "type": "error",
+        "payload": [{"message": "Subscription limit reached"}],
+    }
+
+
+async def test_a_subscriber_whose_queue_overflows_is_disconnected(
+    strict: Any, world: World, gql: GraphQLClient
+) -> None:
+    async with Socket(strict) as socket:
+        await socket.init({"token": world.viewer.token})
+        await socket.subscribe("1", DOCUMENT_CHANGED)
+        await listening(strict)
+
+        result = await gql(FOUR_AT_ONCE, token=world.editor.token)  # four notices at commit
+
+        with pytest.raises(Closed) as closed:
+            while True:
+                await socket.receive()
+    assert "errors" not in result
+    assert closed.value.code == 1013
+    assert strict.state.changes.subscriber_count == 0
