@@ -21,13 +21,17 @@ LOGOUT = "mutation Logout { logout { __typename } }"
 
 @pytest.mark.parametrize(
     "how",
-    ["token", "authorization", "header"],
+    ["token", "authorization", "Authorization", "header"],
 )
 async def test_the_token_in_connection_init_or_the_header_authenticates_the_socket(
     app: Any, gql: GraphQLClient, world: World, how: str
 ) -> None:
     token = world.admin.token
-    payload = {"token": {"token": token}, "authorization": {"authorization": f"Bearer {token}"}}
+    payload = {
+        "token": {"token": token},
+        "authorization": {"authorization": f"Bearer {token}"},
+        "Authorization": {"Authorization": f"Bearer {token}"},  # GraphiQL's Headers tab
+    }
     headers = {"Authorization": f"Bearer {token}"} if how == "header" else None
     async with Socket(app, headers=headers) as socket:
         ack = await socket.init(payload.get(how))
