@@ -93,3 +93,16 @@ async def test_a_revoked_session_closes_the_socket_within_the_recheck_interval(
     finally:
         await quick.state.changes.close()
     assert closed.value.code == 4403
+
+
+async def test_queries_over_the_socket_run_as_its_authenticated_user(
+    app: Any, world: World
+) -> None:
+    async with Socket(app) as socket:
+        await socket.init({"token": world.editor.token})
+        for id in ("1", "2"):
+            await socket.subscribe(id, "query Me { viewer { username } }")
+        answers = [await socket.receive() for _ in range(4)]
+    results = [a for a in answers if a["type"] == "next"]
+    assert [r["payload"] for r in results] == [{"data": {"viewer": {"username": "editor"}}}] * 2
+    assert sorted(a["id"] for a in answers if a["type"] == "complete") == ["1", "2"]
