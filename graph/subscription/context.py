@@ -2,10 +2,11 @@
 which still gets an operation (connection, transaction) and loaders of its own.
 
 Strawberry makes one context per socket and runs each operation in a task of its own, so
-the operation and loaders live in a context variable, which each task set for itself (the
+the operation and loaders live in a context variable, which each task sets for itself (the
 tasks graphql-core starts for fields inherit it): two subscriptions on one socket never
-share a connection, and a subscription's event is read in a fresh read-only snapshot that begins by
-re-authenticating the socket's credential (a revoked session or a lost role shows at once).
+share a connection. A subscription's event is read in a fresh read-only snapshot that
+begins by re-authenticating the socket's credential (a revoked session or a lost role
+shows at once).
 """
 
 from __future__ import annotations
