@@ -141,6 +141,7 @@ class GraphQLView(GraphQL):
             return UNSET
         if not context.viewer.is_authenticated:
             raise ConnectionRejectionError({"message": context.viewer.why_anonymous})
+        context.acknowledged = True
         return UNSET
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:  # type: ignore[override]

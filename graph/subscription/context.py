@@ -23,6 +23,7 @@ from graph.operation import Operation
 from persistence.user import tokens
 
 FORBIDDEN = 4403
+EXPIRED = "the session expired or was revoked"
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class SocketContext(Context):
 
     FORBIDDEN = FORBIDDEN
     connection_params: dict[str, Any] | None = None  # set by Strawberry on connection_init
+    acknowledged = False  # past `connection_init`
 
     @property  # type: ignore[override]
     def operation(self) -> Operation:
@@ -60,10 +62,7 @@ class SocketContext(Context):
     def _current(self) -> _Current:
         current = _CURRENT.get()
         if current is None or current.owner is not self:
-            operation = Operation(self.db)
-            if self.authenticated:
-                operation.identify(self.viewer.organization_id)
-            current = self._install(operation)
+            current = self._install(Operation(self.db))
         return current
 
     def _install(self, operation: Operation) -> _Current:
@@ -74,6 +73,15 @@ class SocketContext(Context):
     def forget_operation(self) -> None:
         """Operations the socket runs later (in tasks made from this one) start afresh."""
         _CURRENT.set(None)
+
+    async def authenticate(self) -> None:
+        """Each operation on the socket authenticates its credential again, as a request
+        would: one revoked since `connection_init` stops working at once (and closes the
+        socket with 4403, as it does for a subscription)."""
+        self.authenticated = False
+        await super().authenticate()
+        if self.bearer() is not None and not self.viewer.is_authenticated and self.acknowledged:
+            await self.close_with(FORBIDDEN, EXPIRED)
 
     def bearer(self) -> str | None:
         """`{"authorization": "Bearer …"}` or `{"token": "…"}` in `connection_init` (what a

@@ -13,12 +13,11 @@ from collections.abc import AsyncIterator
 from strawberry.types import Info
 
 from graph.core.errors import Unauthenticated
-from graph.subscription.context import SocketContext
+from graph.subscription.context import EXPIRED, SocketContext
 from graph.subscription.feed import MISSED, OVERFLOWED, ChangeFeed
 from persistence.changes import Change
 
 TRY_AGAIN_LATER = 1013
-EXPIRED = "the session expired or was revoked"
 
 
 async def changes(info: Info, entity_types: frozenset[str] | None) -> AsyncIterator[Change | None]:

@@ -106,3 +106,19 @@ async def test_queries_over_the_socket_run_as_its_authenticated_user(
     results = [a for a in answers if a["type"] == "next"]
     assert [r["payload"] for r in results] == [{"data": {"viewer": {"username": "editor"}}}] * 2
     assert sorted(a["id"] for a in answers if a["type"] == "complete") == ["1", "2"]
+
+
+async def test_a_query_over_a_socket_whose_session_was_revoked_closes_it(
+    app: Any, gql: GraphQLClient, world: World
+) -> None:
+    async with Socket(app) as socket:
+        await socket.init({"token": world.viewer.token})
+        await gql(LOGOUT, token=world.viewer.token)
+
+        await socket.subscribe("1", "query Me { viewer { username } }")
+        answers = []
+        with pytest.raises(Closed) as closed:
+            while True:
+                answers.append(await socket.receive())
+    assert closed.value.code == 4403
+    assert all(a.get("payload", {}).get("data") in (None, {"viewer": None}) for a in answers)
