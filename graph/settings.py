@@ -71,6 +71,8 @@ class ServerSettings:
     persisted: PersistedSettings = field(default_factory=PersistedSettings)
     max_subscriptions_per_connection: int = 100
     """Operations one websocket may run at once (graph/subscription/)."""
+    max_subscriptions_per_principal: int = 500
+    """Subscriptions one user or API key may run at once on one instance."""
     subscription_queue_size: int = 256
     """Changes queued for one subscription before its socket is closed as too slow."""
     subscription_recheck_seconds: float = 30.0
@@ -132,6 +134,9 @@ class ServerSettings:
             persisted=PersistedSettings.from_env(),
             max_subscriptions_per_connection=_int(
                 "KHUB_MAX_SUBSCRIPTIONS_PER_CONNECTION", cls.max_subscriptions_per_connection
+            ),
+            max_subscriptions_per_principal=_int(
+                "KHUB_MAX_SUBSCRIPTIONS_PER_PRINCIPAL", cls.max_subscriptions_per_principal
             ),
             subscription_queue_size=_int(
                 "KHUB_SUBSCRIPTION_QUEUE_SIZE", cls.subscription_queue_size

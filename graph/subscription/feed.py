@@ -15,7 +15,8 @@ import asyncio
 import contextlib
 import logging
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections import Counter
+from collections.abc import AsyncIterator, Callable, Hashable
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
@@ -39,11 +40,16 @@ class FeedUnavailable(RuntimeError):
     """The listener could not start listening in time."""
 
 
+class TooManySubscriptions(Exception):
+    """The principal already runs the most subscriptions allowed on this instance."""
+
+
 class Subscriber:
     """One subscription's bounded queue of changes (and markers) of one organization."""
 
-    def __init__(self, organization_id: uuid.UUID, size: int) -> None:
+    def __init__(self, organization_id: uuid.UUID, principal: Hashable, size: int) -> None:
         self.organization_id = organization_id
+        self.principal = principal
         self.queue: asyncio.Queue[Change | str] = asyncio.Queue(maxsize=size)
         self.overflowed = False
 
@@ -68,6 +74,7 @@ class ChangeFeed:
         self.queue_size = queue_size
         self.reconnects = 0
         self._subscribers: dict[uuid.UUID, set[Subscriber]] = {}
+        self._per_principal: Counter[Hashable] = Counter()
         self._engine: AsyncEngine | None = None
         self._task: asyncio.Task[None] | None = None
         self._listening = asyncio.Event()
@@ -82,15 +89,27 @@ class ChangeFeed:
     def listening(self) -> bool:
         return self._listening.is_set()
 
+    def admit(self, principal: Hashable, limit: int) -> None:
+        """Refuse a principal (a user, an API key) already running `limit` subscriptions
+        here; `subscribe` right after (no await between) counts the new one."""
+        if self._per_principal[principal] >= limit:
+            raise TooManySubscriptions(f"at most {limit} subscriptions at once per principal")
+
     @contextlib.asynccontextmanager
-    async def subscribe(self, organization_id: uuid.UUID) -> AsyncIterator[Subscriber]:
+    async def subscribe(
+        self, organization_id: uuid.UUID, principal: Hashable
+    ) -> AsyncIterator[Subscriber]:
         """A subscriber registered while the feed listens (started on first use)."""
-        subscriber = Subscriber(organization_id, self.queue_size)
+        subscriber = Subscriber(organization_id, principal, self.queue_size)
         self._subscribers.setdefault(organization_id, set()).add(subscriber)
+        self._per_principal[principal] += 1
         try:
             await self._start()
             yield subscriber
         finally:
+            self._per_principal[principal] -= 1
+            if not self._per_principal[principal]:
+                del self._per_principal[principal]
             local = self._subscribers.get(organization_id)
             if local is not None:
                 local.discard(subscriber)

@@ -10,14 +10,16 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 
+from graphql import GraphQLError
 from strawberry.types import Info
 
 from graph.core.errors import Unauthenticated
 from graph.subscription.context import EXPIRED, SocketContext
-from graph.subscription.feed import MISSED, OVERFLOWED, ChangeFeed
+from graph.subscription.feed import MISSED, OVERFLOWED, ChangeFeed, TooManySubscriptions
 from persistence.changes import Change
 
 TRY_AGAIN_LATER = 1013
+SUBSCRIPTION_LIMIT = "SUBSCRIPTION_LIMIT"
 
 
 async def changes(info: Info, entity_types: frozenset[str] | None) -> AsyncIterator[Change | None]:
@@ -30,7 +32,13 @@ async def changes(info: Info, entity_types: frozenset[str] | None) -> AsyncItera
     await context.end_operation()  # the subscribe step's; each event is read in its own
     feed: ChangeFeed = context.request.app.state.changes
     recheck = context.settings.subscription_recheck_seconds
-    async with feed.subscribe(context.viewer.organization_id) as subscriber:
+    viewer = context.viewer
+    principal = ("key", viewer.api_key_id) if viewer.api_key_id else ("user", viewer.user_id)
+    try:
+        feed.admit(principal, context.settings.max_subscriptions_per_principal)
+    except TooManySubscriptions as refused:
+        raise GraphQLError(str(refused), extensions={"code": SUBSCRIPTION_LIMIT}) from None
+    async with feed.subscribe(viewer.organization_id, principal) as subscriber:
         while True:
             try:
                 item = await asyncio.wait_for(subscriber.queue.get(), recheck)

@@ -30,7 +30,10 @@ mutation Four {
 @pytest.fixture
 async def strict(server_settings: ServerSettings, app_database: Database) -> AsyncIterator[Any]:
     settings = replace(
-        server_settings, max_subscriptions_per_connection=1, subscription_queue_size=1
+        server_settings,
+        max_subscriptions_per_connection=1,
+        max_subscriptions_per_principal=2,
+        subscription_queue_size=1,
     )
     app = create_app(settings, database=app_database)
     yield app
@@ -50,6 +53,23 @@ async def test_a_socket_runs_at_most_the_configured_number_of_subscriptions(
         "type": "error",
         "payload": [{"message": "Subscription limit reached"}],
     }
+
+
+async def test_a_principal_runs_at_most_the_configured_number_of_subscriptions(
+    strict: Any, world: World
+) -> None:
+    async with Socket(strict) as a, Socket(strict) as b, Socket(strict) as c:
+        for socket in (a, b, c):
+            await socket.init({"token": world.viewer.token})
+        await a.subscribe("1", DOCUMENT_CHANGED)
+        await b.subscribe("1", DOCUMENT_CHANGED)
+        await listening(strict, 2)
+        await c.subscribe("1", DOCUMENT_CHANGED)
+        refused = await c.receive()
+    assert refused["type"] == "next"
+    (error,) = refused["payload"]["errors"]
+    assert error["extensions"] == {"code": "SUBSCRIPTION_LIMIT"}
+    assert error["message"] == "at most 2 subscriptions at once per principal"
 
 
 async def test_a_subscriber_whose_queue_overflows_is_disconnected(
