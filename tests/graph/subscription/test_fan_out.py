@@ -15,7 +15,7 @@ from graph.app import create_app
 from graph.settings import ServerSettings
 from persistence.database import Database, create_engine, session_factory
 from tests.fixtures.websocket import Socket
-from tests.graph.conftest import GraphQLClient, World
+from tests.graph.conftest import PASSWORD, GraphQLClient, World
 from tests.graph.subscription.conftest import listening
 from tests.graph.subscription.test_document_changed import DOCUMENT_CHANGED, create
 
@@ -94,3 +94,30 @@ async def test_subscriptions_on_many_sockets_each_receive_a_change_once(
         quiet = await asyncio.gather(first.nothing_within(0.3), second.nothing_within(0.3))
     assert sorted(m["id"] for m in received) == ["1", "1", "2", "2"]
     assert all(quiet)
+
+
+LOGIN = """
+mutation Login($input: LoginInput!) { login(input: $input) { __typename } }
+"""
+VIEWER = "query Me { viewer { username } }"
+LOGOUT = "mutation Logout { logout { __typename } }"
+
+
+async def test_sessions_and_login_lockouts_are_shared_by_instances(
+    gql: GraphQLClient, other_instance: Any, world: World
+) -> None:
+    transport = httpx.ASGITransport(app=other_instance)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        through_b = GraphQLClient(http)
+        organization = world.organization.slug
+        wrong = {"login": "viewer", "password": "wrong guess", "organization": organization}
+        for _ in range(3):
+            await through_b(LOGIN, {"input": wrong})
+        right = {**wrong, "password": PASSWORD}
+        locked_on_a = await gql(LOGIN, {"input": right})
+
+        await through_b(LOGOUT, token=world.editor.token)
+        after_logout_on_a = await gql(VIEWER, token=world.editor.token)
+
+    assert locked_on_a["data"]["login"]["__typename"] == "LoginThrottled"
+    assert after_logout_on_a["data"] == {"viewer": None}
