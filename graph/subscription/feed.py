@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
+from graph.core.errors import ServiceUnavailable
 from persistence.changes import CHANNEL, Change
 from persistence.database import async_url
 
@@ -34,10 +35,6 @@ OVERFLOWED = "OVERFLOWED"
 READY_TIMEOUT_SECONDS = 10.0
 KEEPALIVE_SECONDS = 15.0
 MAX_BACKOFF_SECONDS = 5.0
-
-
-class FeedUnavailable(RuntimeError):
-    """The listener could not start listening in time."""
 
 
 class TooManySubscriptions(Exception):
@@ -123,7 +120,7 @@ class ChangeFeed:
         try:
             await asyncio.wait_for(self._listening.wait(), READY_TIMEOUT_SECONDS)
         except TimeoutError:
-            raise FeedUnavailable("the change feed could not listen to the database") from None
+            raise ServiceUnavailable() from None  # the database: down or restarting
 
     async def close(self) -> None:
         """Stop listening (the app's shutdown)."""

@@ -13,9 +13,11 @@ from collections.abc import AsyncIterator
 from graphql import GraphQLError
 from strawberry.types import Info
 
-from graph.core.errors import Unauthenticated
+from graph.core.errors import ServiceUnavailable, Unauthenticated
+from graph.operation import Operation
 from graph.subscription.context import EXPIRED, SocketContext
 from graph.subscription.feed import MISSED, OVERFLOWED, ChangeFeed, TooManySubscriptions
+from persistence.availability import is_unavailable
 from persistence.changes import Change
 
 TRY_AGAIN_LATER = 1013
@@ -51,10 +53,24 @@ async def changes(info: Info, entity_types: frozenset[str] | None) -> AsyncItera
                 continue
             operation = context.begin_event()
             try:
-                if not await context.refresh(operation):
+                if not await _holds(context, operation, idle=item is None):
                     await context.close_with(context.FORBIDDEN, EXPIRED)
                     return
                 if item is not None:
                     yield None if item == MISSED else item  # type: ignore[misc]
             finally:
                 await operation.finish(commit=False)
+
+
+async def _holds(context: SocketContext, operation: Operation, *, idle: bool) -> bool:
+    """Whether the socket's credential still holds. While the database is unreachable an
+    idle subscription cannot tell and waits for its next check: it survives a restart (the
+    feed reports the changes it missed); an event read then fails as SERVICE_UNAVAILABLE."""
+    try:
+        return await context.refresh(operation)
+    except Exception as exc:
+        if not is_unavailable(exc):
+            raise
+        if idle:
+            return True
+        raise ServiceUnavailable() from None
