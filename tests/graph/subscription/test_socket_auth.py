@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+import httpx
 import pytest
 
 from graph.app import create_app
@@ -122,3 +123,21 @@ async def test_a_query_over_a_socket_whose_session_was_revoked_closes_it(
                 answers.append(await socket.receive())
     assert closed.value.code == 4403
     assert all(a.get("payload", {}).get("data") in (None, {"viewer": None}) for a in answers)
+
+
+async def test_a_subscription_over_http_is_refused_as_a_bad_request(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    response = await client.post(
+        "/graphql",
+        json={"query": "subscription S { documentChanged { kind } }"},
+        headers={
+            "Authorization": f"Bearer {world.viewer.token}",
+            "Accept": "application/graphql-response+json",
+        },
+    )
+    assert response.status_code == 400
+    (error,) = response.json()["errors"]
+    assert error["extensions"] == {"code": "BAD_REQUEST"}
+    assert error["message"].startswith("Subscriptions run over a websocket")
+    assert "data" not in response.json()
