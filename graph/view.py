@@ -23,7 +23,7 @@ from graphql import GraphQLError
 from graphql.language.parser import MAX_NESTING_DEPTH
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
-from starlette.websockets import WebSocket, WebSocketDisconnect
+from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLRequestData
@@ -58,9 +58,13 @@ UNAVAILABLE = "SERVICE_UNAVAILABLE"
 
 class TextFrames(ASGIWebSocketAdapter):
     """Messages in text frames: graphql-ws clients parse nothing else (`encode_json` gives
-    bytes, which Strawberry would send as binary frames)."""
+    bytes, which Strawberry would send as binary frames). Once the server closed the socket
+    (4403, 1013) the operations it ended have nothing left to say: their last messages go
+    nowhere, instead of failing as a bug."""
 
     async def send_json(self, message: Mapping[str, object]) -> None:
+        if self.ws.application_state == WebSocketState.DISCONNECTED:
+            return
         encoded = self.view.encode_json(message)
         try:
             await self.ws.send_text(encoded.decode() if isinstance(encoded, bytes) else encoded)

@@ -8,6 +8,7 @@ subscriber that lets its bounded queue fill up is disconnected (1013, try again 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
 
 from graphql import GraphQLError
@@ -41,9 +42,11 @@ async def changes(info: Info, entity_types: frozenset[str] | None) -> AsyncItera
     except TooManySubscriptions as refused:
         raise GraphQLError(str(refused), extensions={"code": SUBSCRIPTION_LIMIT}) from None
     async with feed.subscribe(viewer.organization_id, principal) as subscriber:
+        checked = time.monotonic()
         while True:
+            left = checked + recheck - time.monotonic()
             try:
-                item = await asyncio.wait_for(subscriber.queue.get(), recheck)
+                item = await asyncio.wait_for(subscriber.queue.get(), max(left, 0))
             except TimeoutError:
                 item = None
             if item == OVERFLOWED:
@@ -52,6 +55,7 @@ async def changes(info: Info, entity_types: frozenset[str] | None) -> AsyncItera
             if isinstance(item, Change) and entity_types and item.entity_type not in entity_types:
                 continue
             operation = context.begin_event()
+            checked = time.monotonic()  # changes of other kinds never postpone the check
             try:
                 if not await _holds(context, operation, idle=item is None):
                     await context.close_with(context.FORBIDDEN, EXPIRED)

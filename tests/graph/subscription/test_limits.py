@@ -73,7 +73,7 @@ async def test_a_principal_runs_at_most_the_configured_number_of_subscriptions(
 
 
 async def test_a_subscriber_whose_queue_overflows_is_disconnected(
-    strict: Any, world: World, gql: GraphQLClient
+    strict: Any, world: World, gql: GraphQLClient, caplog: pytest.LogCaptureFixture
 ) -> None:
     async with Socket(strict) as socket:
         await socket.init({"token": world.viewer.token})
@@ -88,3 +88,4 @@ async def test_a_subscriber_whose_queue_overflows_is_disconnected(
     assert "errors" not in result
     assert closed.value.code == 1013
     assert strict.state.changes.subscriber_count == 0
+    assert [r.getMessage() for r in caplog.records if r.exc_info] == []  # not a bug

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from typing import Any
 
@@ -141,3 +142,40 @@ async def test_a_subscription_over_http_is_refused_as_a_bad_request(
     assert error["extensions"] == {"code": "BAD_REQUEST"}
     assert error["message"].startswith("Subscriptions run over a websocket")
     assert "data" not in response.json()
+
+
+async def test_changes_a_subscription_ignores_never_postpone_its_credential_check(
+    server_settings: ServerSettings, app_database: Database, gql: GraphQLClient, world: World
+) -> None:
+    quick = create_app(
+        replace(server_settings, subscription_recheck_seconds=0.5), database=app_database
+    )
+    try:
+        async with Socket(quick) as socket:
+            await socket.init({"token": world.viewer.token})
+            await socket.subscribe("1", "subscription S { documentChanged { kind } }")
+            await listening(quick)
+            await gql(LOGOUT, token=world.viewer.token)
+
+            async def knowledge_keeps_changing() -> None:
+                for i in range(30):  # audit events of another kind, every 0.1 s
+                    node = {"label": f"n{i}", "nodeType": "concept"}
+                    await gql(NODE_CREATE, {"input": node}, token=world.editor.token)
+                    await asyncio.sleep(0.1)
+
+            noise = asyncio.create_task(knowledge_keeps_changing())
+            try:
+                with pytest.raises(Closed) as closed:
+                    await socket.receive(within=2)
+            finally:
+                noise.cancel()
+    finally:
+        await quick.state.changes.close()
+    assert closed.value.code == 4403
+
+
+NODE_CREATE = """
+mutation Node($input: KnowledgeNodeCreateInput!) {
+  knowledgeNodeCreate(input: $input) { __typename }
+}
+"""
