@@ -56,8 +56,6 @@ class OperationLifecycle(SchemaExtension):
     async def on_execute(self) -> AsyncIterator[None]:  # type: ignore[override]
         context = self.execution_context.context
         execution = self.execution_context
-        if execution.operation_type == OperationType.SUBSCRIPTION:
-            _refuse(subscription_transport(context))
         context.operation.read_only = execution.operation_type != OperationType.MUTATION
         cost_limit.measure(
             context,
@@ -68,6 +66,8 @@ class OperationLifecycle(SchemaExtension):
             execution.operation_extensions,
         )
         _refuse(cost_limit.refusal(context, identified=False))
+        if execution.operation_type == OperationType.SUBSCRIPTION:
+            _refuse(subscription_transport(context))
         try:
             if not signs_in(execution.graphql_document, execution.operation_name):
                 await context.authenticate()
