@@ -19,6 +19,7 @@ from graph.metrics import Metrics, metrics_endpoint
 from graph.observe import Observe
 from graph.schema import build_schema
 from graph.settings import ServerSettings
+from graph.subscription.feed import ChangeFeed
 from graph.view import GraphQLView
 from persistence.database import Database, check_readiness, resolve_app_url
 from persistence.migrate import upgrade
@@ -72,6 +73,7 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if database is not None:
             yield
+            await app.state.changes.close()
             return
         if migrate or settings.database.database_url is None:
             await migrate_as_owner(settings.database)
@@ -85,6 +87,7 @@ def create_app(
         try:
             yield
         finally:
+            await app.state.changes.close()
             await db.close()
 
     app = Starlette(
@@ -102,6 +105,9 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.metrics = Metrics()
+    app.state.changes = ChangeFeed(
+        lambda: app.state.db.url, queue_size=settings.subscription_queue_size
+    )
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     # Outside the body limit, so a browser can read a 413 (and every other answer) too;
     # inside Observe, so preflights are logged and counted like any request.

@@ -133,7 +133,7 @@ class Context:
                     secret_hash=tokens.hash_secret(secret),
                     spend=spend,
                 )
-                self.viewer = _viewer_for(
+                self.viewer = viewer_for(
                     row, secret if parsed.kind == tokens.SESSION_PREFIX else None
                 )
                 if spend is not None:
@@ -161,7 +161,7 @@ _USER_COLUMNS = (
 )
 
 
-def _viewer_for(row: Any, session_token: str | None) -> Viewer:
+def viewer_for(row: Any, session_token: str | None) -> Viewer:
     """The viewer `khub_authenticate` found (migration 0010), or why there is none."""
     if row.credential_id is None:
         return Viewer(why_anonymous="the bearer token is expired, revoked or unknown")

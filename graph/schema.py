@@ -32,6 +32,7 @@ from graph.knowledge.schema import KnowledgeMutations
 from graph.knowledge.similarity import SimilarityQueries
 from graph.knowledge.traversal import TraversalQueries
 from graph.settings import ServerSettings
+from graph.subscription.schema import Subscription
 from graph.user.queries import UserQueries
 from graph.user.schema import UserMutations
 
@@ -87,6 +88,7 @@ def build_schema(settings: ServerSettings | None = None) -> Schema:
     schema = Schema(
         query=query_type(),
         mutation=Mutation,
+        subscription=Subscription,
         types=[*ERROR_TYPES, AuditEvent],
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=settings.production, scalar_map=SCALARS),

@@ -69,6 +69,14 @@ class ServerSettings:
     per window; 0 turns rate limiting off."""
     rate_limit_window: int = 60
     persisted: PersistedSettings = field(default_factory=PersistedSettings)
+    max_subscriptions_per_connection: int = 100
+    """Operations one websocket may run at once (graph/subscription/)."""
+    max_subscriptions_per_principal: int = 500
+    """Subscriptions one user or API key may run at once on one instance."""
+    subscription_queue_size: int = 256
+    """Changes queued for one subscription before its socket is closed as too slow."""
+    subscription_recheck_seconds: float = 30.0
+    """How often an idle subscription re-checks its socket's credential."""
     database: Settings = field(default_factory=Settings)
 
     def __post_init__(self) -> None:
@@ -124,5 +132,17 @@ class ServerSettings:
             rate_limit=_int("KHUB_RATE_LIMIT", cls.rate_limit),
             rate_limit_window=_int("KHUB_RATE_LIMIT_WINDOW", cls.rate_limit_window),
             persisted=PersistedSettings.from_env(),
+            max_subscriptions_per_connection=_int(
+                "KHUB_MAX_SUBSCRIPTIONS_PER_CONNECTION", cls.max_subscriptions_per_connection
+            ),
+            max_subscriptions_per_principal=_int(
+                "KHUB_MAX_SUBSCRIPTIONS_PER_PRINCIPAL", cls.max_subscriptions_per_principal
+            ),
+            subscription_queue_size=_int(
+                "KHUB_SUBSCRIPTION_QUEUE_SIZE", cls.subscription_queue_size
+            ),
+            subscription_recheck_seconds=_int(
+                "KHUB_SUBSCRIPTION_RECHECK_SECONDS", int(cls.subscription_recheck_seconds)
+            ),
             database=Settings.from_env(),
         )

@@ -14,6 +14,7 @@ answer is GraphQL-shaped JSON.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 import orjson
@@ -22,11 +23,14 @@ from graphql import GraphQLError
 from graphql.language.parser import MAX_NESTING_DEPTH
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
-from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
+from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
+from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLRequestData
+from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.http.parse_content_type import parse_content_type
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
@@ -46,19 +50,40 @@ from graph.http_errors import (
 )
 from graph.persisted.requests import PersistedOperations
 from graph.settings import ServerSettings
+from graph.subscription.context import SocketContext
 from persistence.availability import is_unavailable
 
 UNAVAILABLE = "SERVICE_UNAVAILABLE"
 
 
+class TextFrames(ASGIWebSocketAdapter):
+    """Messages in text frames: graphql-ws clients parse nothing else (`encode_json` gives
+    bytes, which Strawberry would send as binary frames). Once the server closed the socket
+    (4403, 1013) the operations it ended have nothing left to say: their last messages go
+    nowhere, instead of failing as a bug."""
+
+    async def send_json(self, message: Mapping[str, object]) -> None:
+        if self.ws.application_state == WebSocketState.DISCONNECTED:
+            return
+        encoded = self.view.encode_json(message)
+        try:
+            await self.ws.send_text(encoded.decode() if isinstance(encoded, bytes) else encoded)
+        except WebSocketDisconnect as exc:
+            raise WebSocketDisconnected from exc
+
+
 class GraphQLView(GraphQL):
     """Builds a `Context` per request and answers every request in GraphQL-shaped JSON."""
+
+    websocket_adapter_class = TextFrames  # type: ignore[assignment]
 
     def __init__(self, schema: Any, settings: ServerSettings) -> None:
         super().__init__(
             schema,
             graphql_ide="graphiql" if settings.graphiql else None,
             allow_queries_via_get=True,
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            max_subscriptions_per_connection=settings.max_subscriptions_per_connection,
         )
         self.settings = settings
         self.graphiql_page = graphiql.local_page() if settings.graphiql else None
@@ -107,8 +132,25 @@ class GraphQLView(GraphQL):
             return await super().render_graphql_ide(request)
         return HTMLResponse(self.graphiql_page)
 
+    async def on_ws_connect(self, context: SocketContext) -> Any:  # type: ignore[override]
+        """Authenticate the socket once, on `connection_init` (graph/subscription/context.py):
+        a credential that opens nothing closes it with 4403; none leaves it anonymous."""
+        try:
+            if context.bearer() is not None:
+                await context.authenticate()
+        finally:
+            await context.operation.finish(commit=False)
+            context.forget_operation()
+        if context.bearer() is None:
+            return UNSET
+        if not context.viewer.is_authenticated:
+            raise ConnectionRejectionError({"message": context.viewer.why_anonymous})
+        context.acknowledged = True
+        return UNSET
+
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:  # type: ignore[override]
-        context = Context(
+        kind = SocketContext if isinstance(request, WebSocket) else Context
+        context = kind(
             request=request,
             response=response,
             db=request.app.state.db,

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
+from typing import Any
 
 from graphql import GraphQLError
+from starlette.websockets import WebSocket
 from strawberry.extensions import MaskErrors, SchemaExtension
 from strawberry.types.graphql import OperationType
 
@@ -65,6 +67,8 @@ class OperationLifecycle(SchemaExtension):
             execution.operation_extensions,
         )
         _refuse(cost_limit.refusal(context, identified=False))
+        if execution.operation_type == OperationType.SUBSCRIPTION:
+            _refuse(subscription_transport(context))
         try:
             if not signs_in(execution.graphql_document, execution.operation_name):
                 await context.authenticate()
@@ -97,6 +101,14 @@ class OperationLifecycle(SchemaExtension):
             commit = not any(not is_expected(e) for e in errors)
         finally:
             await context.operation.finish(commit=commit)
+
+
+def subscription_transport(context: Any) -> GraphQLError | None:
+    """Subscriptions stream over the websocket; over HTTP they would answer nothing."""
+    if isinstance(context.request, WebSocket):
+        return None
+    message = "Subscriptions run over a websocket at this path (graphql-transport-ws)."
+    return GraphQLError(message, extensions={"code": "BAD_REQUEST"})
 
 
 def _refuse(error: GraphQLError | None) -> None:

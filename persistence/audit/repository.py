@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from persistence.audit.models import AuditEvent
+from persistence.changes import publish
 from persistence.relation import AdminOnly, Rows
 from persistence.repository import Repository
 
@@ -47,8 +48,9 @@ class AuditRepository(Repository[AuditEvent]):
         request_id: str | None = None,
         client_address: str | None = None,
     ) -> AuditEvent:
-        """One audit row, in the caller's transaction so it commits or rolls back with it."""
-        return await self.create(
+        """One audit row, in the caller's transaction so it commits or rolls back with it,
+        and its change notice for subscribers (`persistence/changes.py`), which does too."""
+        event = await self.create(
             action=action,
             entity_type=entity_type,
             entity_id=entity_id,
@@ -57,6 +59,15 @@ class AuditRepository(Repository[AuditEvent]):
             request_id=request_id,
             client_address=client_address,
         )
+        await publish(
+            self.session,
+            organization_id=event.organization_id,
+            audit_event_id=event.id,
+            action=action,
+            entity_type=entity_type,
+            entity_id=entity_id,
+        )
+        return event
 
 
 AUDIT_EVENT_BY_ID = AdminOnly(Rows(AuditRepository))
