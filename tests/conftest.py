@@ -47,6 +47,8 @@ from tests.fixtures.statements import StatementCounter
 pytest_plugins = ["tests.fixtures.users", "tests.fixtures.content"]
 
 THROUGH_PGBOUNCER = os.environ.get("KHUB_TEST_THROUGH_PGBOUNCER") == "1"
+if THROUGH_PGBOUNCER:  # for the tests that read the settings from the environment, too
+    os.environ["KHUB_DB_PGBOUNCER"] = "1"
 
 
 @pytest.fixture(scope="session")
@@ -58,7 +60,6 @@ def settings() -> Settings:
         bcrypt_rounds=4,
         login_max_failures=3,
         login_address_max_failures=100_000,
-        pgbouncer=THROUGH_PGBOUNCER,
     )
 
 
