@@ -61,13 +61,7 @@ def async_url(url: str) -> str:
 
 
 def create_engine(url: str, settings: Settings, *, app: bool = False) -> AsyncEngine:
-    """One engine per process, with the pool settings from the environment. The app's
-    connections also default to the statement timeout, for a statement that runs before any
-    transaction sets it (`graph/compiler/known_callers.py`)."""
-    # A server that accepts but never answers must not hold a request for asyncpg's 60 s.
-    connect_args: dict[str, Any] = {"timeout": settings.connect_timeout}
-    if app:
-        connect_args["server_settings"] = {"statement_timeout": str(settings.statement_timeout_ms)}
+    """One engine per process, with the pool settings from the environment."""
     engine = create_async_engine(
         async_url(url),
         pool_size=settings.pool_size,
@@ -75,10 +69,39 @@ def create_engine(url: str, settings: Settings, *, app: bool = False) -> AsyncEn
         pool_timeout=settings.pool_timeout,
         pool_recycle=settings.pool_recycle,
         hide_parameters=True,  # values (user content, hashes) stay out of errors and logs
-        connect_args=connect_args,
+        connect_args=connect_arguments(settings, app=app),
     )
     event.listen(engine.sync_engine, "checkout", _refuse_closed)
     return engine
+
+
+def connect_arguments(settings: Settings, *, app: bool) -> dict[str, Any]:
+    """asyncpg's arguments. The app's connections default to the statement timeout, for a
+    statement that runs before any transaction sets it (`graph/compiler/known_callers.py`).
+
+    Behind PgBouncer in transaction mode consecutive transactions of one connection may run
+    on different server connections, which other clients share: no prepared statement may
+    be cached or named (asyncpg's and SQLAlchemy's caches off, the unnamed statement only,
+    which lives until the next one), and no startup parameter is sent (PgBouncer refuses
+    `statement_timeout`): the login role's default timeout covers that statement instead.
+    """
+    # A server that accepts but never answers must not hold a request for asyncpg's 60 s.
+    bounded: dict[str, Any] = {"timeout": settings.connect_timeout}
+    if settings.pgbouncer:
+        return bounded | {
+            "statement_cache_size": 0,
+            "prepared_statement_cache_size": 0,
+            "prepared_statement_name_func": _unnamed,
+        }
+    if app:
+        return bounded | {
+            "server_settings": {"statement_timeout": str(settings.statement_timeout_ms)}
+        }
+    return bounded
+
+
+def _unnamed() -> str:
+    return ""
 
 
 def _refuse_closed(dbapi_connection: Any, record: Any, proxy: Any) -> None:

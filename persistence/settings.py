@@ -19,6 +19,10 @@ def _int(name: str, default: int) -> int:
         raise ValueError(f"{name} must be an integer, got {raw!r}") from exc
 
 
+def _flag(name: str) -> bool:
+    return (os.environ.get(name) or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
 def default_data_dir() -> Path:
     """Where the embedded PostgreSQL keeps its data when KHUB_DATA_DIR is not set.
 
@@ -53,6 +57,9 @@ class Settings:
     pool_recycle: int = 1800
     connect_timeout: int = 10
     statement_timeout_ms: int = 15_000
+    pgbouncer: bool = False
+    """The database URLs go through PgBouncer in transaction mode: no prepared statement is
+    kept or named, and no startup parameter is sent (see `persistence/database.py`)."""
     connect_retries: int = 5
     bcrypt_rounds: int = 12
     login_max_failures: int = 5
@@ -81,6 +88,7 @@ class Settings:
             pool_recycle=_int("KHUB_DB_POOL_RECYCLE", cls.pool_recycle),
             connect_timeout=_int("KHUB_DB_CONNECT_TIMEOUT", cls.connect_timeout),
             statement_timeout_ms=_int("KHUB_DB_STATEMENT_TIMEOUT_MS", cls.statement_timeout_ms),
+            pgbouncer=_flag("KHUB_DB_PGBOUNCER"),
             connect_retries=_int("KHUB_DB_CONNECT_RETRIES", cls.connect_retries),
             bcrypt_rounds=_int("KHUB_BCRYPT_ROUNDS", cls.bcrypt_rounds),
             login_max_failures=_int("KHUB_LOGIN_MAX_FAILURES", cls.login_max_failures),

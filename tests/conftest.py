@@ -6,6 +6,10 @@ login role made for the run; otherwise an embedded PostgreSQL is started in a te
 directory, and the app connects as `khub_app`, as `khub serve` does. `engine` is the
 owner's (repository tests, seeding: what the CLI does); `app_engine` is the app's, a role
 row-level security holds. Nothing runs against SQLite or a mocked session.
+
+With KHUB_TEST_THROUGH_PGBOUNCER=1 the app's URL goes through a PgBouncer in transaction
+mode (`tests/fixtures/pgbouncer.py`) and the settings say so (KHUB_DB_PGBOUNCER): the
+whole API suite then runs through it. Tests marked `pgbouncer` always do.
 """
 
 from __future__ import annotations
@@ -29,16 +33,22 @@ from persistence.scope import Scope
 from persistence.settings import Settings
 from persistence.user.models import Organization
 from persistence.user.repository import OrganizationRepository
+from tests.fixtures import pgbouncer
 from tests.fixtures.databases import (
     app_url,
     create_database,
     drop_database,
     drop_role,
+    set_role_timeout,
     throwaway_login,
 )
 from tests.fixtures.statements import StatementCounter
 
 pytest_plugins = ["tests.fixtures.users", "tests.fixtures.content"]
+
+THROUGH_PGBOUNCER = os.environ.get("KHUB_TEST_THROUGH_PGBOUNCER") == "1"
+if THROUGH_PGBOUNCER:  # for the tests that read the settings from the environment, too
+    os.environ["KHUB_DB_PGBOUNCER"] = "1"
 
 
 @pytest.fixture(scope="session")
@@ -89,8 +99,31 @@ async def database_url(server_url: str, app_login: LoginRole | None) -> AsyncIte
 
 
 @pytest.fixture(scope="session")
-def app_database_url(database_url: str, app_login: LoginRole | None) -> str:
-    return app_url(database_url, app_login)
+def app_database_url(
+    request: pytest.FixtureRequest, database_url: str, app_login: LoginRole | None
+) -> str:
+    url = app_url(database_url, app_login)
+    if THROUGH_PGBOUNCER:
+        if reason := pgbouncer.missing_reason():
+            raise pytest.UsageError(f"KHUB_TEST_THROUGH_PGBOUNCER=1, but {reason}")
+        return pgbouncer.through(url, request.getfixturevalue("pgbouncer_port"))
+    return url
+
+
+@pytest.fixture(scope="session")
+async def pgbouncer_port(
+    server_url: str, database_url: str, app_login: LoginRole | None, settings: Settings
+) -> AsyncIterator[int]:
+    """A PgBouncer in transaction mode for the app's login role; skips when it is missing.
+
+    The login role gets the statement timeout as its default in the test database: behind
+    PgBouncer that is what bounds a statement run outside a transaction (README)."""
+    if reason := pgbouncer.missing_reason():
+        pytest.skip(reason)
+    login = LoginRole.from_url(app_url(database_url, app_login))
+    await set_role_timeout(database_url, login.name, settings.statement_timeout_ms)
+    with pgbouncer.running(server_url, {login.name: login.password}) as port:
+        yield port
 
 
 @pytest.fixture(scope="session")
