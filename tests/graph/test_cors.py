@@ -14,6 +14,7 @@ from graph.cors import CorsSettings
 from graph.settings import ServerSettings
 from persistence.database import Database
 from persistence.settings import Settings
+from tests.fixtures.websocket import PROTOCOL, websocket_scope
 from tests.graph.conftest import World
 
 ALLOWED = "https://app.example.com"
@@ -49,24 +50,13 @@ async def cors_client(configured: Any) -> AsyncIterator[httpx.AsyncClient]:
 
 async def handshake(app: Any, origin: str) -> list[dict[str, Any]]:
     """What the app sends back to a websocket upgrade from a page on `origin`."""
-    scope = {
-        "type": "websocket",
-        "asgi": {"version": "3.0"},
-        "scheme": "ws",
-        "server": ("testserver", 80),
-        "client": ("127.0.0.1", 5000),
-        "root_path": "",
-        "path": "/graphql",
-        "raw_path": b"/graphql",
-        "query_string": b"",
-        "headers": [
+    scope = websocket_scope(
+        [
             (b"host", b"testserver"),
             (b"origin", origin.encode()),
-            (b"sec-websocket-protocol", b"graphql-transport-ws"),
-        ],
-        "subprotocols": ["graphql-transport-ws"],
-        "state": {},
-    }
+            (b"sec-websocket-protocol", PROTOCOL.encode()),
+        ]
+    )
     incoming = [{"type": "websocket.connect"}]
     sent: list[dict[str, Any]] = []
 
