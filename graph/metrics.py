@@ -22,6 +22,7 @@ import hmac
 import os
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
+from typing import Any
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -96,6 +97,7 @@ class Metrics:
             ProcessCollector(registry=r)
             PlatformCollector(registry=r)
         self._names: set[str] = set()
+        self._children: dict[tuple[int, tuple[str, ...]], Any] = {}
         global _latest
         _latest = self
 
@@ -115,21 +117,30 @@ class Metrics:
         path = record.path if record.path in PATHS else "other"
         method = record.method if record.method in METHODS else "OTHER"
         seconds = record.duration_ms / 1000
-        self.requests.labels(method, path, str(record.status)).inc()
-        self.latency.labels(path).observe(seconds)
+        self._child(self.requests, method, path, str(record.status)).inc()
+        self._child(self.latency, path).observe(seconds)
         if not record.graphql:
             return
         name, kind = self.operation_label(record), record.operation_type or "unknown"
-        self.operations.labels(name, kind, record.outcome).inc()
-        self.operation_latency.labels(name, kind).observe(seconds)
+        self._child(self.operations, name, kind, record.outcome).inc()
+        self._child(self.operation_latency, name, kind).observe(seconds)
         for code in record.error_codes:
-            self.errors.labels(code).inc()
+            self._child(self.errors, code).inc()
 
     def pool_connections(self, pool: object | None) -> None:
         """The pool's connections now (each worker's, added up across workers)."""
         if pool is not None:
-            self.pool.labels("checked_out").set(pool.checkedout())  # type: ignore[attr-defined]
-            self.pool.labels("idle").set(pool.checkedin())  # type: ignore[attr-defined]
+            self._child(self.pool, "checked_out").set(pool.checkedout())  # type: ignore[attr-defined]
+            self._child(self.pool, "idle").set(pool.checkedin())  # type: ignore[attr-defined]
+
+    def _child(self, metric: Any, *labels: str) -> Any:
+        """`metric.labels(*labels)`, looked up once: prometheus_client validates and locks on
+        every call, a measurable share of a compiled request. Label values are bounded."""
+        key = (id(metric), labels)
+        child = self._children.get(key)
+        if child is None:
+            child = self._children[key] = metric.labels(*labels)
+        return child
 
     def render(self) -> bytes:
         if not multiprocess_mode():

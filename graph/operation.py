@@ -27,7 +27,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from graph import metrics
 from persistence.availability import is_unavailable
-from persistence.database import READ_ONLY_SNAPSHOT, Database, scope_transaction
+from persistence.database import (
+    READ_ONLY_SNAPSHOT,
+    Database,
+    scalar_on_driver,
+    scope_transaction,
+)
 from persistence.ids import new_id
 from persistence.rate_limits import SPEND_AS_ADDRESS, SPEND_AS_CALLER, Budget
 
@@ -154,11 +159,7 @@ class Operation:
         async with self._lock:
 
             async def alone(connection: AsyncConnection) -> Any:
-                await connection.execution_options(isolation_level="AUTOCOMMIT")
-                try:
-                    return (await connection.exec_driver_sql(sql, values)).scalar()
-                finally:
-                    await connection.commit()  # ends SQLAlchemy's own marker: nothing is sent
+                return await scalar_on_driver(connection, sql, values)
 
             return await self._first_at_home(alone)
 

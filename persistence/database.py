@@ -118,6 +118,23 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
 
 
+async def scalar_on_driver(connection: AsyncConnection, sql: str, values: tuple[Any, ...]) -> Any:
+    """The first column of one statement sent straight to asyncpg, outside any transaction.
+
+    For the hottest statement (a known caller's compiled query, `graph/operation.py`):
+    SQLAlchemy's execution context, result object and autocommit switch cost as much Python
+    as the rest of the request. The engine's statement listeners (the request's statement
+    count, tracing, the test suite's counter) still hear of it. The connection must not be
+    in a transaction: nothing begins one here, so checking it in sends nothing either.
+    """
+    dispatch = connection.sync_engine.dispatch
+    dispatch.before_cursor_execute(connection.sync_connection, None, sql, values, None, False)
+    driver = (await connection.get_raw_connection()).driver_connection
+    result = await driver.fetchval(sql, *values)
+    dispatch.after_cursor_execute(connection.sync_connection, None, sql, values, None, False)
+    return result
+
+
 READ_ONLY_SNAPSHOT = {"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
 """Connection options for a query's transaction: one consistent, read-only snapshot."""
 
