@@ -84,6 +84,10 @@ def connect_arguments(settings: Settings, *, app: bool) -> dict[str, Any]:
     be cached or named (asyncpg's and SQLAlchemy's caches off, the unnamed statement only,
     which lives until the next one), and no startup parameter is sent (PgBouncer refuses
     `statement_timeout`): the login role's default timeout covers that statement instead.
+
+    The app's prepared statements use generic plans by default: a compiled query is one
+    large statement whose planning costs as much as half its execution, and PostgreSQL's
+    `auto` mode kept re-planning it with its values (measured in docs/performance.md).
     """
     # A server that accepts but never answers must not hold a request for asyncpg's 60 s.
     bounded: dict[str, Any] = {"timeout": settings.connect_timeout}
@@ -95,7 +99,10 @@ def connect_arguments(settings: Settings, *, app: bool) -> dict[str, Any]:
         }
     if app:
         return bounded | {
-            "server_settings": {"statement_timeout": str(settings.statement_timeout_ms)}
+            "server_settings": {
+                "statement_timeout": str(settings.statement_timeout_ms),
+                "plan_cache_mode": settings.plan_cache_mode,
+            }
         }
     return bounded
 

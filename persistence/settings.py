@@ -19,6 +19,18 @@ def _int(name: str, default: int) -> int:
         raise ValueError(f"{name} must be an integer, got {raw!r}") from exc
 
 
+PLAN_CACHE_MODES = ("auto", "force_generic_plan", "force_custom_plan")
+
+
+def _choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    raw = (os.environ.get(name) or "").strip()
+    if not raw:
+        return default
+    if raw not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(choices)}, got {raw!r}")
+    return raw
+
+
 def _flag(name: str) -> bool:
     return (os.environ.get(name) or "").strip().lower() in {"1", "true", "yes", "on"}
 
@@ -57,6 +69,8 @@ class Settings:
     pool_recycle: int = 1800
     connect_timeout: int = 10
     statement_timeout_ms: int = 15_000
+    plan_cache_mode: str = "force_generic_plan"
+    """PostgreSQL's `plan_cache_mode` for the app's connections (see `connect_arguments`)."""
     pgbouncer: bool = False
     """The database URLs go through PgBouncer in transaction mode: no prepared statement is
     kept or named, and no startup parameter is sent (see `persistence/database.py`)."""
@@ -88,6 +102,9 @@ class Settings:
             pool_recycle=_int("KHUB_DB_POOL_RECYCLE", cls.pool_recycle),
             connect_timeout=_int("KHUB_DB_CONNECT_TIMEOUT", cls.connect_timeout),
             statement_timeout_ms=_int("KHUB_DB_STATEMENT_TIMEOUT_MS", cls.statement_timeout_ms),
+            plan_cache_mode=_choice(
+                "KHUB_DB_PLAN_CACHE_MODE", cls.plan_cache_mode, PLAN_CACHE_MODES
+            ),
             pgbouncer=_flag("KHUB_DB_PGBOUNCER"),
             connect_retries=_int("KHUB_DB_CONNECT_RETRIES", cls.connect_retries),
             bcrypt_rounds=_int("KHUB_BCRYPT_ROUNDS", cls.bcrypt_rounds),

@@ -24,3 +24,14 @@ async def test_work_after_the_operation_finished_cannot_take_a_connection(
         async with operation.session():
             pass
     assert database.engine.pool.checkedout() == 0
+
+
+async def test_the_apps_connections_plan_their_statements_generically(
+    app_database: Database,
+) -> None:
+    if app_database.settings.pgbouncer:
+        pytest.skip("behind PgBouncer no startup parameter is sent")
+    async with app_database.engine.connect() as connection:
+        mode = (await connection.execute(text("SHOW plan_cache_mode"))).scalar()
+
+    assert mode == "force_generic_plan"

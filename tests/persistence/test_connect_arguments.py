@@ -31,5 +31,25 @@ def test_directly_the_apps_connections_default_to_the_statement_timeout(
 
     arguments = connect_arguments(Settings.from_env(), app=True)
 
-    assert arguments["server_settings"] == {"statement_timeout": "2500"}
+    assert arguments["server_settings"]["statement_timeout"] == "2500"
     assert arguments["timeout"] == 10  # connecting, either way (KHUB_DB_CONNECT_TIMEOUT)
+
+
+def test_directly_the_apps_statements_plan_generically_unless_told_otherwise(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("KHUB_DB_PGBOUNCER", raising=False)
+    monkeypatch.delenv("KHUB_DB_PLAN_CACHE_MODE", raising=False)
+    default = connect_arguments(Settings.from_env(), app=True)
+    monkeypatch.setenv("KHUB_DB_PLAN_CACHE_MODE", "auto")
+    told = connect_arguments(Settings.from_env(), app=True)
+
+    assert default["server_settings"]["plan_cache_mode"] == "force_generic_plan"
+    assert told["server_settings"]["plan_cache_mode"] == "auto"
+
+
+def test_an_unknown_plan_cache_mode_is_refused_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KHUB_DB_PLAN_CACHE_MODE", "generic")
+
+    with pytest.raises(ValueError, match="KHUB_DB_PLAN_CACHE_MODE must be one of auto"):
+        Settings.from_env()
