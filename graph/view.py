@@ -206,6 +206,16 @@ class GraphQLView(GraphQL):
                 raise RequestError(400, f"`{name}` nest deeper than {MAX_NESTING_DEPTH} levels.")
         return data
 
+    async def parse_multipart(self, request: AsyncHTTPRequestAdapter) -> dict[str, str]:
+        """Strawberry's reading of `operations` and `map`, with a `map` that does not fit
+        `operations` (a path through a list, a batch) answered 400 instead of a 500."""
+        try:
+            return await super().parse_multipart(request)
+        except (ValueError, TypeError, IndexError, AttributeError) as exc:
+            raise RequestError(
+                400, "The multipart request's `map` does not fit its `operations`."
+            ) from exc
+
     async def execute_single(  # type: ignore[override]
         self, *, request_data: GraphQLRequestData, context: Context, **kwargs: Any
     ) -> Any:
