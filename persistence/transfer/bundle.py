@@ -19,6 +19,7 @@ from persistence.knowledge.models import KnowledgeEdge, KnowledgeNode
 from persistence.scope import Scope
 from persistence.transfer import bundle_format, bundle_rows, writer
 from persistence.transfer.archive import Member, Problem
+from persistence.transfer.batches import batches, summary
 from persistence.transfer.bundle_rows import Row
 from persistence.transfer.entries import import_key
 from persistence.transfer.run import Run, progress_between
@@ -61,8 +62,6 @@ async def import_bundle(
     problems: list[Problem],
     settings: TransferSettings,
 ) -> dict[str, Any]:
-    from persistence.transfer.importing import batches, summary
-
     rows, bad = bundle_rows.parse(members)
     problems = problems + bad
     collections, made, orphans = await run.step(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,14 +23,12 @@ from persistence.file.repository import FileRepository
 from persistence.ids import new_id
 from persistence.scope import Scope
 from persistence.transfer import bundle, writer
-from persistence.transfer.archive import ArchiveRefused, Problem, is_zip, read_members
+from persistence.transfer.archive import ArchiveRefused, is_zip, read_members
+from persistence.transfer.batches import batches, summary
 from persistence.transfer.entries import DocumentEntry, from_json_lines, from_markdown, import_key
 from persistence.transfer.run import Run, progress_between, requester_scope
 from persistence.transfer.settings import TransferSettings, transfer_settings
 from persistence.user.models import Role
-
-MAX_REPORTED_PROBLEMS = 1_000
-T = TypeVar("T")
 
 
 class NotAllowed(DomainError):
@@ -143,21 +141,3 @@ async def _documents(
             session, scope, action="jobImport", job_id=run.id, written={"documents": ids}
         )
     return len(fresh)
-
-
-def batches(items: Sequence[T], size: int) -> list[tuple[int, Sequence[T]]]:
-    """Consecutive slices of `size`, each with how many items precede it."""
-    return [(start, items[start : start + size]) for start in range(0, len(items), size)]
-
-
-def summary(
-    kind: str, created: dict[str, int], *, unchanged: int, problems: list[Problem]
-) -> dict[str, Any]:
-    """The job's result: JSON, with at most MAX_REPORTED_PROBLEMS problems spelled out."""
-    return {
-        "format": kind,
-        "created": created,
-        "unchanged": unchanged,
-        "problemCount": len(problems),
-        "problems": [p.as_json() for p in problems[:MAX_REPORTED_PROBLEMS]],
-    }
