@@ -15,6 +15,7 @@ from starlette.routing import Route, WebSocketRoute
 from graph import graphiql, request_record, tracing
 from graph.body_limit import BodyLimitMiddleware
 from graph.cors import JsonCORSMiddleware
+from graph.files import download, signing
 from graph.metrics import Metrics, metrics_endpoint
 from graph.observe import Observe
 from graph.schema import build_schema
@@ -68,6 +69,7 @@ def create_app(
     if settings.tracing:
         tracing.setup()
     view = GraphQLView(build_schema(settings), settings)
+    signing_key = signing.key_bytes(settings.signing_key)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -101,14 +103,20 @@ def create_app(
                 metrics_endpoint(token=settings.metrics_token, production=settings.production),
             ),
             *graphiql.routes(settings.graphiql),
+            *download.routes(settings, signing_key),
         ],
         lifespan=lifespan,
     )
     app.state.metrics = Metrics()
+    app.state.signing_key = signing_key  # signs download URLs (graph/files/signing.py)
     app.state.changes = ChangeFeed(
         lambda: app.state.db.url, queue_size=settings.subscription_queue_size
     )
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_bytes=settings.max_body_bytes,
+        max_upload_bytes=settings.max_upload_bytes,
+    )
     # Outside the body limit, so a browser can read a 413 (and every other answer) too;
     # inside Observe, so preflights are logged and counted like any request.
     app.add_middleware(JsonCORSMiddleware, **settings.cors.options())

@@ -10,20 +10,25 @@ from graph.http_errors import RequestError, error_response
 class BodyLimitMiddleware:
     """Answers 413 to a body over `max_bytes`: refused on its `Content-Length` before a byte
     is read, or as soon as the chunks received pass the limit (chunked uploads). A body
-    within the limit is handed on whole, so the app parses only what it may afford."""
+    within the limit is handed on whole, so the app parses only what it may afford.
+    Multipart uploads (the GraphQL multipart request spec) get `max_upload_bytes` instead."""
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, *, max_bytes: int, max_upload_bytes: int | None = None
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.max_upload_bytes = max_upload_bytes or max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         headers = dict(scope.get("headers") or [])
+        limit = self.limit_for(headers)
         declared = headers.get(b"content-length", b"").decode("latin-1").strip()
-        if declared.isdigit() and int(declared) > self.max_bytes:
-            await self.refuse(scope, receive, send, headers)
+        if declared.isdigit() and int(declared) > limit:
+            await self.refuse(scope, receive, send, headers, limit)
             return
         chunks: list[bytes] = []
         received = 0
@@ -34,8 +39,8 @@ class BodyLimitMiddleware:
                 return
             chunk = message.get("body", b"")
             received += len(chunk)
-            if received > self.max_bytes:
-                await self.refuse(scope, receive, send, headers)
+            if received > limit:
+                await self.refuse(scope, receive, send, headers, limit)
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):
@@ -43,12 +48,14 @@ class BodyLimitMiddleware:
         body = {"type": "http.request", "body": b"".join(chunks), "more_body": False}
         await self.app(scope, _replay([body], receive), send)
 
+    def limit_for(self, headers: dict[bytes, bytes]) -> int:
+        media_type = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
+        return self.max_upload_bytes if media_type == b"multipart/form-data" else self.max_bytes
+
     async def refuse(
-        self, scope: Scope, receive: Receive, send: Send, headers: dict[bytes, bytes]
+        self, scope: Scope, receive: Receive, send: Send, headers: dict[bytes, bytes], limit: int
     ) -> None:
-        error = RequestError(
-            413, f"The request body is larger than the limit of {self.max_bytes} bytes."
-        )
+        error = RequestError(413, f"The request body is larger than the limit of {limit} bytes.")
         response = error_response(error, headers.get(b"accept", b"").decode("latin-1"))
         await response(scope, receive, send)
 

@@ -77,6 +77,11 @@ class ServerSettings:
     """Changes queued for one subscription before its socket is closed as too slow."""
     subscription_recheck_seconds: float = 30.0
     """How often an idle subscription re-checks its socket's credential."""
+    signing_key: str | None = field(default=None, repr=False)
+    """KHUB_SIGNING_KEY: signs download URLs (graph/files/); required in production."""
+    download_url_ttl_seconds: int = 900
+    max_upload_bytes: int = 50 * 1024 * 1024
+    """The body limit of a multipart upload (the GraphQL multipart request spec)."""
     database: Settings = field(default_factory=Settings)
 
     def __post_init__(self) -> None:
@@ -114,6 +119,14 @@ class ServerSettings:
         if log_format not in {"json", "text"}:
             raise ValueError(f"KHUB_LOG_FORMAT must be json or text, got {log_format!r}")
         production = env == "production"
+        signing_key = os.environ.get("KHUB_SIGNING_KEY") or None
+        if production and signing_key is None:
+            raise ValueError(
+                "KHUB_SIGNING_KEY must be set in production: it signs download URLs "
+                "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)"
+            )
+        if signing_key is not None and len(signing_key) < 32:
+            raise ValueError("KHUB_SIGNING_KEY must be at least 32 characters long")
         return cls(
             production=production,
             max_depth=_int("KHUB_MAX_DEPTH", cls.max_depth),
@@ -144,5 +157,10 @@ class ServerSettings:
             subscription_recheck_seconds=_int(
                 "KHUB_SUBSCRIPTION_RECHECK_SECONDS", int(cls.subscription_recheck_seconds)
             ),
+            signing_key=signing_key,
+            download_url_ttl_seconds=_int(
+                "KHUB_DOWNLOAD_URL_TTL_SECONDS", cls.download_url_ttl_seconds
+            ),
+            max_upload_bytes=_int("KHUB_MAX_UPLOAD_BYTES", cls.max_upload_bytes),
             database=Settings.from_env(),
         )

@@ -84,6 +84,7 @@ class GraphQLView(GraphQL):
             allow_queries_via_get=True,
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
             max_subscriptions_per_connection=settings.max_subscriptions_per_connection,
+            multipart_uploads_enabled=True,  # file uploads; see parse_http_body
         )
         self.settings = settings
         self.graphiql_page = graphiql.local_page() if settings.graphiql else None
@@ -189,10 +190,13 @@ class GraphQLView(GraphQL):
     async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> GraphQLRequestData:  # type: ignore[override]
         if request.method == "POST":
             content_type, _ = parse_content_type(request.content_type or "")
-            if content_type.lower() != "application/json":
+            if content_type.lower() == "multipart/form-data":
+                refuse_unsafe_upload(request)
+            elif content_type.lower() != "application/json":
                 raise RequestError(415, "Send the request as Content-Type: application/json.")
         data = await super().parse_http_body(request)
-        assert isinstance(data, GraphQLRequestData)  # batches were refused in parse_json
+        if not isinstance(data, GraphQLRequestData):  # a batch in a multipart `operations`
+            raise RequestError(400, "Batching is not supported: send one operation per request.")
         if data.operation_name is not None and not isinstance(data.operation_name, str):
             raise RequestError(400, "The GraphQL operation's `operationName` must be a string.")
         if data.operation_name == "":
@@ -201,6 +205,16 @@ class GraphQLView(GraphQL):
             if json_depth(getattr(data, name)) > MAX_NESTING_DEPTH:
                 raise RequestError(400, f"`{name}` nest deeper than {MAX_NESTING_DEPTH} levels.")
         return data
+
+    async def parse_multipart(self, request: AsyncHTTPRequestAdapter) -> dict[str, str]:
+        """Strawberry's reading of `operations` and `map`, with a `map` that does not fit
+        `operations` (a path through a list, a batch) answered 400 instead of a 500."""
+        try:
+            return await super().parse_multipart(request)
+        except (ValueError, TypeError, IndexError, AttributeError) as exc:
+            raise RequestError(
+                400, "The multipart request's `map` does not fit its `operations`."
+            ) from exc
 
     async def execute_single(  # type: ignore[override]
         self, *, request_data: GraphQLRequestData, context: Context, **kwargs: Any
@@ -258,6 +272,19 @@ class GraphQLView(GraphQL):
                     503 if UNAVAILABLE in codes else 401 if unauthenticated else 400
                 )
         return response
+
+
+def refuse_unsafe_upload(request: AsyncHTTPRequestAdapter) -> None:
+    """A multipart request is one a browser sends cross-site without a CORS preflight, so
+    it is accepted only with a bearer credential: the Authorization header is what forces
+    the preflight (the CSRF rule of the multipart spec's servers), and uploads are for
+    signed-in callers anyway."""
+    if not request.headers.get("authorization", "").lower().startswith("bearer "):
+        raise RequestError(
+            400,
+            "A multipart (file upload) request needs an Authorization: Bearer header.",
+            code="UPLOAD_NEEDS_CREDENTIAL",
+        )
 
 
 def _coded(error: GraphQLError) -> bool:

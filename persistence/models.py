@@ -4,9 +4,11 @@ from persistence.audit.models import AuditEvent
 from persistence.base import Base
 from persistence.collection.models import Collection, Visibility
 from persistence.document.models import Annotation, Document, DocumentStatus, DocumentTag, Tag
+from persistence.file.models import JobFile
 from persistence.knowledge.models import EMBEDDING_DIMENSIONS, KnowledgeEdge, KnowledgeNode
 from persistence.persisted.models import PersistedDocument
 from persistence.rate_limits import RateLimit
+from persistence.transfer.models import ImportKey
 from persistence.user.models import (
     ApiKey,
     LoginThrottle,
@@ -27,6 +29,8 @@ __all__ = [
     "Document",
     "DocumentStatus",
     "DocumentTag",
+    "ImportKey",
+    "JobFile",
     "KnowledgeEdge",
     "KnowledgeNode",
     "LoginThrottle",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -66,6 +67,7 @@ class Server:
             # overflow connections (a login and fresh prepared statements each) all the time.
             env=khub_env(
                 KHUB_ENV="production",
+                KHUB_SIGNING_KEY=secrets.token_urlsafe(48),
                 DATABASE_URL=database_url,
                 KHUB_DB_POOL_SIZE=str(pool_size),
             ),

@@ -186,6 +186,7 @@ def test_production_logs_json_and_development_text_unless_told(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.delenv("KHUB_LOG_FORMAT", raising=False)
+    monkeypatch.setenv("KHUB_SIGNING_KEY", "s" * 48)
     monkeypatch.setenv("KHUB_ENV", "production")
     production = ServerSettings.from_env().log_format
     monkeypatch.setenv("KHUB_ENV", "development")
