@@ -3,6 +3,12 @@
 from persistence.audit.models import AuditEvent
 from persistence.base import Base
 from persistence.collection.models import Collection, Visibility
+from persistence.conversation.models import (
+    Citation,
+    Conversation,
+    ConversationParticipant,
+    Message,
+)
 from persistence.document.models import Annotation, Document, DocumentStatus, DocumentTag, Tag
 from persistence.knowledge.models import EMBEDDING_DIMENSIONS, KnowledgeEdge, KnowledgeNode
 from persistence.persisted.models import PersistedDocument
@@ -23,13 +29,17 @@ __all__ = [
     "ApiKey",
     "AuditEvent",
     "Base",
+    "Citation",
     "Collection",
+    "Conversation",
+    "ConversationParticipant",
     "Document",
     "DocumentStatus",
     "DocumentTag",
     "KnowledgeEdge",
     "KnowledgeNode",
     "LoginThrottle",
+    "Message",
     "Organization",
     "PersistedDocument",
     "RateLimit",
