@@ -142,7 +142,7 @@ def upgrade() -> None:
         sa.Column("body", sa.Text(), nullable=True),
         sa.Column("prompt_tokens", sa.Integer(), nullable=True),
         sa.Column("completion_tokens", sa.Integer(), nullable=True),
-        sa.Column("model", sa.String(length=200), nullable=True),
+        sa.Column("model_name", sa.String(length=200), nullable=True),
         sa.Column("edited_at", sa.DateTime(timezone=True), nullable=True),
         *_tenant(t),
         _fk(t, "conversation_id", "conversations", "CASCADE"),

@@ -139,7 +139,7 @@ class Message(TenantMixin, VersionedMixin, SoftDeleteMixin, Base):
     body: Mapped[str | None] = mapped_column(Text)
     prompt_tokens: Mapped[int | None] = mapped_column(Integer)
     completion_tokens: Mapped[int | None] = mapped_column(Integer)
-    model: Mapped[str | None] = mapped_column(String(200))
+    model_name: Mapped[str | None] = mapped_column(String(200))
     edited_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
