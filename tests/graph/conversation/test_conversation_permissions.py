@@ -27,7 +27,8 @@ mutation Archive($input: ConversationArchiveInput!) {
 ADD = """
 mutation Add($input: ConversationParticipantsAddInput!) {
   conversationParticipantsAdd(input: $input) {
-    __typename ... on ConversationParticipantsAddSuccess { conversation { participants { username } } }
+    __typename
+    ... on ConversationParticipantsAddSuccess { conversation { participants { username } } }
   }
 }
 """
