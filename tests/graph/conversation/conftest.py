@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from tests.graph.compiler.conftest import both, reference_app  # noqa: F401 (fixtures)
 from tests.graph.conftest import GraphQLClient, Member, World
 
 CREATE = """
