@@ -93,17 +93,12 @@ def _branch(
 def row_by_id(
     compiler: Compiler, field: GraphQLField, nodes: list[FieldNode], declaration: Any
 ) -> ColumnElement[Any]:
-    """`conversation(id)`: the row the type's by-id relation finds, or null; an id of
-    another type falls back (the reference reports it)."""
+    """`conversation(id)`: the row the type's by-id relation finds, or null (an id of
+    another type binds null, which matches no row)."""
     site = ArgSite(compiler.schema, field, nodes[0])
 
     def row_id(env: Env) -> Any:
-        given = env.args(site)["id"]
-        if given.type_name != declaration.type_name:
-            raise Fallback(f"id is not a {declaration.type_name} id")
-        if (found := parse_uuid(given.node_id)) is None:
-            raise Fallback("id names no row")
-        return found
+        return declaration.row_id(env.args(site)["id"])
 
     relation = declaration.loader.relation
     rows = relation.rows(None, compiler.scope)
