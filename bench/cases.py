@@ -132,6 +132,36 @@ def _path_sizes(data: Any) -> dict[str, int]:
     return {"length": path["length"] if path else -1}
 
 
+CONVERSATION = """
+query ConversationPage($id: ID!) {
+  conversation(id: $id) {
+    title
+    messages(last: 50) {
+      pageInfo { hasPreviousPage startCursor }
+      edges { node {
+        position role body createdAt author { username }
+        citations { rank spanStart spanEnd document { title } }
+      } }
+    }
+  }
+}"""
+
+
+def _conversation_case(inputs: Inputs) -> Case:
+    """The newest page of the longest conversation (10,000 messages in `--scale` data)."""
+    return Case(
+        name="conversation-last-50",
+        title="conversation(id) { messages(last: 50) { … citations { document { title } } } }",
+        query=CONVERSATION,
+        inputs=[
+            (f"conversation {i}", {"id": to_base64("Conversation", str(c))})
+            for i, c in enumerate(inputs.conversation_ids)
+        ],
+        sizes=lambda data: {"rows": len(data["conversation"]["messages"]["edges"])},
+        requires=(("Query", "conversation"),),
+    )
+
+
 def build_cases(inputs: Inputs) -> list[Case]:
     node_ids = [(f"node {i}", {"id": node_id(n)}) for i, n in enumerate(inputs.node_ids)]
     neighbors = [
@@ -213,4 +243,5 @@ def build_cases(inputs: Inputs) -> list[Case]:
             )
             for direction in ("OUT", "BOTH")
         ),
+        _conversation_case(inputs),
     ]

@@ -10,7 +10,7 @@ import shutil
 import subprocess
 import sys
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -107,6 +107,7 @@ class Inputs:
     vectors: list[list[float]]
     node_types: list[str]
     pairs: list[tuple[uuid.UUID, uuid.UUID]]
+    conversation_ids: list[uuid.UUID] = field(default_factory=list)
 
 
 COUNTS = {
@@ -118,6 +119,7 @@ COUNTS = {
     " AND deleted_at IS NULL AND embedding IS NOT NULL",
     "knowledge edges": "SELECT count(*) FROM knowledge_edges WHERE organization_id = :org"
     " AND deleted_at IS NULL",
+    "messages": "SELECT count(*) FROM messages WHERE organization_id = :org",
 }
 
 
@@ -153,9 +155,17 @@ async def draw_inputs(db: Database, org_id: uuid.UUID, *, seed: int, per_case: i
             {"org": org_id},
         )
         node_types = list(types)
+        longest = await session.scalars(
+            text(
+                "SELECT id FROM conversations WHERE organization_id = :org"
+                " ORDER BY message_count DESC, id LIMIT 1"
+            ),
+            {"org": org_id},
+        )
+        conversation_ids = list(longest)
     ids = [n for n, _ in nodes]
     pairs = [(a, b) for a, b in (rng.sample(ids, 2) for _ in range(per_case))]
-    return Inputs(counts, node_ids, similar_ids, vectors, node_types, pairs)
+    return Inputs(counts, node_ids, similar_ids, vectors, node_types, pairs, conversation_ids)
 
 
 async def _scalar(session: AsyncSession, sql: str, org_id: uuid.UUID) -> Any:

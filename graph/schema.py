@@ -12,6 +12,8 @@ from graph.audit.queries import AuditQueries
 from graph.audit.types import AuditEvent
 from graph.collection.queries import CollectionQueries
 from graph.collection.schema import CollectionMutations
+from graph.conversation.queries import ConversationQueries
+from graph.conversation.schema import ConversationMutations
 from graph.core.cost_limit import ReportCost
 from graph.core.documents import CheckedOnce, Documents, validation_rules
 from graph.core.error_log import Schema
@@ -50,6 +52,7 @@ def query_type() -> type:
         TraversalQueries,
         SimilarityQueries,
         AuditQueries,
+        ConversationQueries,
     ):
         node: relay.Node | None = strawberry.field(
             resolver=resolve_node,
@@ -68,7 +71,13 @@ def query_type() -> type:
 
 
 @strawberry.type(description="Everything a client can change. Each takes one `input`.")
-class Mutation(UserMutations, DocumentMutations, CollectionMutations, KnowledgeMutations):
+class Mutation(
+    UserMutations,
+    DocumentMutations,
+    CollectionMutations,
+    KnowledgeMutations,
+    ConversationMutations,
+):
     pass
 
 

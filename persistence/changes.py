@@ -20,7 +20,13 @@ from persistence.knowledge.models import KnowledgeEdge, KnowledgeNode
 CHANNEL = "khub_changes"
 
 CREATED, UPDATED, DELETED, RESTORED = "CREATED", "UPDATED", "DELETED", "RESTORED"
-_KINDS = (("Create", CREATED), ("Delete", DELETED), ("Purge", DELETED), ("Restore", RESTORED))
+_KINDS = (
+    ("Create", CREATED),
+    ("Post", CREATED),
+    ("Delete", DELETED),
+    ("Purge", DELETED),
+    ("Restore", RESTORED),
+)
 
 
 def kind_of(action: str) -> str:

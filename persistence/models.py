@@ -3,6 +3,12 @@
 from persistence.audit.models import AuditEvent
 from persistence.base import Base
 from persistence.collection.models import Collection, Visibility
+from persistence.conversation.models import (
+    Citation,
+    Conversation,
+    ConversationParticipant,
+    Message,
+)
 from persistence.document.models import Annotation, Document, DocumentStatus, DocumentTag, Tag
 from persistence.file.models import JobFile
 from persistence.knowledge.models import EMBEDDING_DIMENSIONS, KnowledgeEdge, KnowledgeNode
@@ -25,7 +31,10 @@ __all__ = [
     "ApiKey",
     "AuditEvent",
     "Base",
+    "Citation",
     "Collection",
+    "Conversation",
+    "ConversationParticipant",
     "Document",
     "DocumentStatus",
     "DocumentTag",
@@ -34,6 +43,7 @@ __all__ = [
     "KnowledgeEdge",
     "KnowledgeNode",
     "LoginThrottle",
+    "Message",
     "Organization",
     "PersistedDocument",
     "RateLimit",

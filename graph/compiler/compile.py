@@ -31,10 +31,12 @@ from sqlalchemy.sql.elements import ColumnElement
 from graph.compiler import sqljson
 from graph.compiler.arguments import ArgSite, Env, Getter, Params, Uncompilable
 from graph.compiler.selection import Collector
+from graph.core.child_lists import CHILD_LIST
 from graph.core.loaders import COUNTED, GLOBAL_ID_OF, RELATED
 from graph.core.nodes import NODES
 from graph.core.pagination import LIST, NESTED
 from graph.core.permissions import IsAdmin, IsAuthenticated, IsSelfOrAdmin
+from graph.core.row_by_id import ROW_BY_ID
 from graph.document.search import SEARCH
 from graph.knowledge.traversal import NEIGHBORS, PATH, SUBGRAPH
 from persistence.relation import PARENT, Count, RowSource, Values
@@ -132,6 +134,10 @@ class Compiler:
             from graph.compiler.nodes import node_field
 
             return node_field(self, field, nodes, definition.metadata[NODES])
+        if ROW_BY_ID in definition.metadata:
+            from graph.compiler.nodes import row_by_id
+
+            return row_by_id(self, field, nodes, definition.metadata[ROW_BY_ID])
         raise Uncompilable(f"Query.{name} has no declaration the compiler reads")
 
     def viewer(self, field: GraphQLField, nodes: list[FieldNode]) -> Any:
@@ -205,6 +211,10 @@ class Compiler:
             from graph.compiler.connections import nested_connection
 
             return nested_connection(self, field, nodes, metadata[NESTED], rows)
+        if CHILD_LIST in metadata:
+            from graph.compiler.connections import child_connection
+
+            return child_connection(self, field, nodes, metadata[CHILD_LIST], rows)
         if name == "id" and any(i.name == "Node" for i in object_type.interfaces):
             return sqljson.global_id(object_type.name, rows.c.id)
         if definition.base_resolver is not None:

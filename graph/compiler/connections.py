@@ -48,15 +48,55 @@ def root_connection(
     except Exception as exc:
         raise Uncompilable(f"{field.ast_node or nodes[0].name.value}: {exc}") from exc
     repository = declaration.repository(None, compiler.scope)
-    key = _sort_key(repository, order)
     filter = _symbolic_filter(compiler, site, declaration, args)
-    rows = repository.select(include_deleted=include_deleted, filter=filter).subquery()
+    return _keyset(compiler, field, nodes, site, repository, order, filter, include_deleted)
+
+
+def child_connection(
+    compiler: Compiler, field: GraphQLField, nodes: list[FieldNode], child: Any, parent_rows: Any
+) -> ColumnElement[Any]:
+    """`ChildList`: a keyset page both ways of the rows under one parent, as
+    `Repository.page` answers it with the declaration's filter for that parent."""
+    site = ArgSite(compiler.schema, field, nodes[0])
+    repository = child.repository(None, compiler.scope)
+    return _keyset(
+        compiler,
+        field,
+        nodes,
+        site,
+        repository,
+        child.order,
+        None,
+        False,
+        child.column,
+        parent_rows,
+    )
+
+
+def _keyset(
+    compiler: Compiler,
+    field: GraphQLField,
+    nodes: list[FieldNode],
+    site: ArgSite,
+    repository: Any,
+    order: Order,
+    filter: Any,
+    include_deleted: bool,
+    column: str | None = None,
+    parent_rows: Any = None,
+) -> ColumnElement[Any]:
+    """One keyset page of `repository`'s scoped rows; with `column`, only those under one
+    row of `parent_rows` (the window LATERAL to it, the count correlated)."""
+    args = compiler.env.args(site)
+    key = _sort_key(repository, order)
+    scoped = repository.select(include_deleted=include_deleted, filter=filter)
+    rows = scoped.subquery()
     key_column = rows.c[key.key]
     backwards = args.get("last") is not None or (
         args.get("before") is not None and args.get("first") is None
     )
     descending = order.descending != backwards
-    conditions = []
+    conditions = [] if column is None else [rows.c[column] == parent_rows.c.id]
     for argument in ("after", "before"):
         if args.get(argument) is None:
             continue
@@ -80,10 +120,11 @@ def root_connection(
         return window.size
 
     size_param = compiler.page_size(size, site)
-    page = _window(rows, key_column, descending, conditions, size_param)
-    total = select(func.count()).select_from(
-        repository.select(include_deleted=include_deleted, filter=filter).subquery()
-    )
+    page = _window(rows, key_column, descending, conditions, size_param, parent_rows)
+    counted = repository.select(include_deleted=include_deleted, filter=filter).subquery()
+    total = select(func.count()).select_from(counted)
+    if column is not None:
+        total = total.where(counted.c[column] == parent_rows.c.id).correlate(parent_rows)
     return connection(
         compiler,
         field,

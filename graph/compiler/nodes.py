@@ -88,3 +88,20 @@ def _branch(
         return SENTINEL_SQL
     stmt = select(item).where(rows.c[PARENT] == given.c.row_id)
     return stmt.correlate(given).scalar_subquery()
+
+
+def row_by_id(
+    compiler: Compiler, field: GraphQLField, nodes: list[FieldNode], declaration: Any
+) -> ColumnElement[Any]:
+    """`conversation(id)`: the row the type's by-id relation finds, or null (an id of
+    another type binds null, which matches no row)."""
+    site = ArgSite(compiler.schema, field, nodes[0])
+
+    def row_id(env: Env) -> Any:
+        return declaration.row_id(env.args(site)["id"])
+
+    relation = declaration.loader.relation
+    rows = relation.rows(None, compiler.scope)
+    item = compiler.object(_interface(field), rows, nodes)
+    id = compiler.params.bind(row_id, UUID(as_uuid=True))
+    return select(item).where(rows.c[PARENT] == id).scalar_subquery()

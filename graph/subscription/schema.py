@@ -14,6 +14,7 @@ from graph.core.errors import Forbidden
 from graph.core.ids import query_row_id
 from graph.core.permissions import IsAdmin, IsAuthenticated
 from graph.subscription import reads
+from graph.subscription.messages import MessageSubscriptions
 from graph.subscription.types import (
     AuditEventAdded,
     ChangeKind,
@@ -43,7 +44,7 @@ def _watch(filter: DocumentChangeFilter | None) -> reads.DocumentWatch:
 
 
 @strawberry.type(description="Changes pushed to the client over graphql-transport-ws.")
-class Subscription:
+class Subscription(MessageSubscriptions):
     @strawberry.subscription(
         description="Documents created, changed, deleted or restored that you may see, "
         "optionally only those matching `filter`.",

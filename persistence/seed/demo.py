@@ -27,6 +27,7 @@ from persistence.seed import graph, text
 from persistence.seed.accounts import Login, create_accounts
 from persistence.seed.banks import TOPICS
 from persistence.seed.collections import collection_rows
+from persistence.seed.conversations import demo_conversations
 from persistence.seed.rows import DocumentTagRows
 from persistence.seed.vectors import EmbeddingSpace
 from persistence.settings import Settings
@@ -97,6 +98,7 @@ async def load_demo(
         "annotations": len(notes),
         "knowledge nodes": node_count,
         "knowledge edges": edge_count,
+        **await demo_conversations(session, scope, rng, users, docs),
     }
     await AuditRepository(session, scope).record(
         action="organization.seed", entity_type="organization", entity_id=org.id, changes=counts

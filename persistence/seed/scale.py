@@ -32,6 +32,7 @@ from persistence.seed import graph
 from persistence.seed.accounts import Login, create_accounts
 from persistence.seed.banks import TOPICS
 from persistence.seed.collections import Path, collection_rows, topic_paths
+from persistence.seed.conversations import scale_conversations
 from persistence.seed.copy import (
     copy_rows,
     drop_for_load,
@@ -122,6 +123,10 @@ async def load_scale(
     run = 1 + await _runs_so_far(session, org.id)
     loader = _Loader(session, scope, users, progress)
     counts = await loader.load(random.Random(f"{seed}:{run}"), run, documents)
+    rng = random.Random(f"{seed}:{run}:conversations")
+    counts.update(
+        await scale_conversations(session, scope, rng, users, documents, first_run=created)
+    )
     await AuditRepository(session, scope).record(
         action="organization.seed",
         entity_type="organization",
@@ -129,7 +134,7 @@ async def load_scale(
         changes={"run": run, **counts},
     )
     progress("analyze", 0, 1)
-    tables = "documents, document_tags, annotations, knowledge_nodes, knowledge_edges"
+    tables = "documents, document_tags, annotations, knowledge_nodes, knowledge_edges, messages"
     await session.execute(text(f"ANALYZE {tables}"))
     progress("analyze", 1, 1)
     return ScaleSummary(org, created, run, logins, counts)

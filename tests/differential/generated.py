@@ -45,6 +45,8 @@ ID_TYPES = {
     "toId": "KnowledgeNode",
     "to": "KnowledgeNode",
     "rootIds": "KnowledgeNode",
+    "participantId": "User",
+    "contextId": "Document",
 }
 
 
