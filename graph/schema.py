@@ -33,6 +33,7 @@ from graph.knowledge.similarity import SimilarityQueries
 from graph.knowledge.traversal import TraversalQueries
 from graph.settings import ServerSettings
 from graph.subscription.schema import Subscription
+from graph.two_factor.schema import TwoFactorMutations
 from graph.user.queries import UserQueries
 from graph.user.schema import UserMutations
 
@@ -68,7 +69,13 @@ def query_type() -> type:
 
 
 @strawberry.type(description="Everything a client can change. Each takes one `input`.")
-class Mutation(UserMutations, DocumentMutations, CollectionMutations, KnowledgeMutations):
+class Mutation(
+    UserMutations,
+    DocumentMutations,
+    CollectionMutations,
+    KnowledgeMutations,
+    TwoFactorMutations,
+):
     pass
 
 

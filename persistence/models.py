@@ -7,6 +7,7 @@ from persistence.document.models import Annotation, Document, DocumentStatus, Do
 from persistence.knowledge.models import EMBEDDING_DIMENSIONS, KnowledgeEdge, KnowledgeNode
 from persistence.persisted.models import PersistedDocument
 from persistence.rate_limits import RateLimit
+from persistence.two_factor.models import TwoFactorChallenge, UserTwoFactor
 from persistence.user.models import (
     ApiKey,
     LoginThrottle,
@@ -35,8 +36,10 @@ __all__ = [
     "RateLimit",
     "Role",
     "Tag",
+    "TwoFactorChallenge",
     "User",
     "UserRole",
     "UserSession",
+    "UserTwoFactor",
     "Visibility",
 ]
