@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import any_, delete, func, insert, literal, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from persistence.ids import new_id
@@ -105,7 +105,7 @@ class TwoFactorRepository(Repository[UserTwoFactor]):
             .where(
                 *self._mine(user_id),
                 UserTwoFactor.confirmed_at.is_not(None),
-                UserTwoFactor.recovery_code_hashes.any(code_hash),
+                literal(code_hash) == any_(UserTwoFactor.recovery_code_hashes),
             )
             .values(
                 recovery_code_hashes=func.array_remove(
