@@ -1,9 +1,8 @@
 """Checking a second-factor code the way passwords are checked.
 
-Every code check is first reserved on the login throttle (`persistence/user/throttle.py`),
-keyed by the user's second factor rather than their login, in a short transaction of its
-own that commits whatever follows: wrong codes back off like wrong passwords, and a correct
-password does not reset the count of wrong codes. The code is then matched in Python; the
+Every code check is first reserved on the login throttle, keyed by the user's second factor
+(`persistence/two_factor/attempts.py`), in a short transaction of its own that commits
+whatever follows: wrong codes back off like wrong passwords. The code is then matched in Python; the
 caller spends it (`spend`) in its own transaction, where a replay matches nothing.
 """
 
@@ -13,19 +12,16 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from graph.core.errors import ValidationError
 from graph.two_factor.types import TwoFactorThrottled
 from persistence.scope import Scope
-from persistence.throttling import address_key
-from persistence.two_factor import clock, codes
+from persistence.two_factor import attempts, clock, codes
 from persistence.two_factor.cipher import cipher_for
 from persistence.two_factor.models import UserTwoFactor
 from persistence.two_factor.repository import TwoFactorRepository
 from persistence.user import throttle
-from persistence.user.models import LoginThrottle
 
 MAX_CODE = 64
 
@@ -63,37 +59,10 @@ def refused(code: str) -> ValidationError | None:
     return None
 
 
-def throttle_login(user_id: uuid.UUID) -> str:
-    """The throttle's name for a user's second factor. Typed logins are keyed lower-cased
-    (`throttle.normalise`), so no login anyone types can count against this one."""
-    return f"Second factor of {user_id}"
-
-
-async def forget_attempts(session: AsyncSession, scope: Scope, user_id: uuid.UUID) -> None:
-    """Clear the wrong-code counts of a user's second factor, from every address."""
-    await session.execute(
-        delete(LoginThrottle).where(
-            LoginThrottle.organization_id == scope.organization_id,
-            LoginThrottle.login == throttle_login(user_id),
-        )
-    )
-
-
 def throttled(verdict: Throttled) -> TwoFactorThrottled:
     return TwoFactorThrottled(
         message=f"too many wrong codes; try again in {verdict.retry_after} seconds",
         retry_after=verdict.retry_after,
-    )
-
-
-def keys_for(context: Any, organization_id: uuid.UUID, user_id: uuid.UUID) -> throttle.Keys:
-    """Keyed as a login is, per address, per factor at the address and per factor."""
-    address = address_key(context.client_address)
-    name = throttle_login(user_id)
-    return throttle.Keys(
-        address=throttle.Key(None, "", address),
-        login_at_address=throttle.Key(organization_id, name, address),
-        login=throttle.Key(organization_id, name, ""),
     )
 
 
@@ -108,7 +77,9 @@ async def check(
     """Reserve the attempt, then match `code` against the user's factor (a pending one when
     `confirmed` is False, which takes no recovery code)."""
     settings = context.db.settings
-    keys = keys_for(context, organization_id, user_id)
+    keys = attempts.keys_for(
+        organization_id=organization_id, user_id=user_id, client_address=context.client_address
+    )
     async with context.operation.apart(organization_id) as session:
         reservation = await throttle.reserve(
             session, keys, policy=throttle.Policy.from_settings(settings)

@@ -11,8 +11,8 @@ from graph.core.errors import NotFound, ValidationError
 from graph.core.ids import row_id
 from graph.core.mutations import MutationContext, run
 from graph.core.permissions import IsAdminWriter
-from graph.two_factor import verify
 from graph.user.types import User
+from persistence.two_factor import attempts
 from persistence.two_factor.repository import TwoFactorRepository
 from persistence.user.repository import UserRepository
 
@@ -44,7 +44,7 @@ async def resolve(
     async def work(m: MutationContext) -> UserTwoFactorResetSuccess:
         user = await UserRepository(m.session, m.scope).get(row_id(input.id, "User", field="id"))
         removed = await TwoFactorRepository(m.session, m.scope).remove(user.id)
-        await verify.forget_attempts(m.session, m.scope, user.id)
+        await attempts.forget(m.session, organization_id=m.scope.organization_id, user_id=user.id)
         await m.audit(
             "userTwoFactorReset", "User", user.id, {"two_factor": {"old": removed, "new": False}}
         )

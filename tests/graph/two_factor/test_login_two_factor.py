@@ -180,6 +180,31 @@ async def test_a_correct_password_does_not_clear_the_count_of_wrong_codes(
     assert result["data"]["loginTwoFactor"]["__typename"] == "LoginThrottled"
 
 
+async def test_typed_logins_cannot_use_up_a_users_allowance_of_wrong_codes(
+    gql: GraphQLClient, world: World, clock: FrozenClock, challenge_for: LoginAs
+) -> None:
+    enrolled = await enrol(gql, world.editor.token, clock)
+    for spelling in (
+        f"Second factor of {world.editor.user.id}",
+        f"second factor of {world.editor.user.id}",
+    ):
+        for _ in range(3):
+            variables = {
+                "input": {
+                    "login": spelling,
+                    "password": "wrong password",
+                    "organization": world.organization.slug,
+                }
+            }
+            await gql(LOGIN, variables)
+
+    result = await gql(
+        LOGIN_TWO_FACTOR, finish(await challenge_for("editor"), clock.code(enrolled.secret))
+    )
+
+    assert result["data"]["loginTwoFactor"]["__typename"] == "LoginSuccess"
+
+
 async def test_a_recovery_code_signs_in_once(
     gql: GraphQLClient, world: World, clock: FrozenClock, challenge_for: LoginAs
 ) -> None:
