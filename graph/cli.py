@@ -31,6 +31,7 @@ from graph.persisted.command import (
 )
 from graph.persisted.manifest import ManifestError
 from graph.serve import configure_serve, run_serve
+from graph.two_factor.command import configure_rotate_secrets, run_rotate_secrets
 from persistence import embedded
 from persistence.audit.repository import AuditRepository
 from persistence.database import (
@@ -50,6 +51,7 @@ from persistence.seed.accounts import Login
 from persistence.seed.demo import DEMO_SLUG, demo_exists, load_demo
 from persistence.seed.scale import SCALE_SLUG, load_scale
 from persistence.settings import Settings
+from persistence.two_factor.rotation import SecretKeysError
 from persistence.user.identity import create_user
 from persistence.user.models import Role
 from persistence.user.repository import OrganizationRepository, UserRepository
@@ -341,6 +343,12 @@ COMMANDS: list[Command] = [
         run_documents,
     ),
     Command(
+        "rotate-secrets",
+        "re-seal every two-factor secret under the first of KHUB_SECRET_KEYS",
+        configure_rotate_secrets,
+        run_rotate_secrets,
+    ),
+    Command(
         "install-graphiql",
         "install GraphiQL's assets so it works offline (needs npm)",
         configure_install,
@@ -374,7 +382,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "serve":  # a single server process runs in this loop
             return uvloop.run(args.run(args, settings))
         return asyncio.run(args.run(args, settings))
-    except (CommandError, EmbeddedPostgresError, RoleSetupError) as exc:
+    except (CommandError, EmbeddedPostgresError, RoleSetupError, SecretKeysError) as exc:
         print(f"error: {exc}", file=sys.stderr)
     except DomainError as exc:
         print(f"error: {exc.message}", file=sys.stderr)

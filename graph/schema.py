@@ -35,6 +35,7 @@ from graph.knowledge.similarity import SimilarityQueries
 from graph.knowledge.traversal import TraversalQueries
 from graph.settings import ServerSettings
 from graph.subscription.schema import Subscription
+from graph.two_factor.schema import TwoFactorMutations
 from graph.user.queries import UserQueries
 from graph.user.schema import UserMutations
 
@@ -77,6 +78,7 @@ class Mutation(
     CollectionMutations,
     KnowledgeMutations,
     ConversationMutations,
+    TwoFactorMutations,
 ):
     pass
 

@@ -37,6 +37,7 @@ from persistence.database import (
 )
 from persistence.migrate import upgrade
 from persistence.settings import Settings
+from persistence.two_factor.rotation import check_secret_keys
 from persistence.user.models import Organization
 
 APP = "graph.app:create_app"
@@ -195,6 +196,8 @@ async def prepare_database(
         if demo:
             await load_demo_if_empty(db, settings)
         readiness = await check_readiness(db.engine)
+        if readiness.ready:
+            await check_secret_keys(db, settings.secret_keys)
     finally:
         await db.close()
     # The app's login role, checked here so a wrong one is an error line, not a traceback.

@@ -15,6 +15,7 @@ from persistence.knowledge.models import EMBEDDING_DIMENSIONS, KnowledgeEdge, Kn
 from persistence.persisted.models import PersistedDocument
 from persistence.rate_limits import RateLimit
 from persistence.transfer.models import ImportKey
+from persistence.two_factor.models import TwoFactorChallenge, UserTwoFactor
 from persistence.user.models import (
     ApiKey,
     LoginThrottle,
@@ -49,8 +50,10 @@ __all__ = [
     "RateLimit",
     "Role",
     "Tag",
+    "TwoFactorChallenge",
     "User",
     "UserRole",
     "UserSession",
+    "UserTwoFactor",
     "Visibility",
 ]

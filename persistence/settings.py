@@ -8,6 +8,8 @@ from pathlib import Path
 
 import platformdirs
 
+from persistence.two_factor.cipher import KEYS_ENV, parse_keys
+
 
 def _int(name: str, default: int) -> int:
     raw = os.environ.get(name)
@@ -84,6 +86,10 @@ class Settings:
     login_forget_seconds: int = 24 * 3600
     login_known_address_days: int = 30
     session_ttl_seconds: int = 7 * 24 * 3600
+    secret_keys: tuple[str, ...] = field(default=(), repr=False)
+    """Fernet keys sealing two-factor secrets: the first seals, all open
+    (`persistence/two_factor/cipher.py`)."""
+    two_factor_challenge_seconds: int = 300
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -124,4 +130,8 @@ class Settings:
                 "KHUB_LOGIN_KNOWN_ADDRESS_DAYS", cls.login_known_address_days
             ),
             session_ttl_seconds=_int("KHUB_SESSION_TTL_SECONDS", cls.session_ttl_seconds),
+            secret_keys=parse_keys(os.environ.get(KEYS_ENV)),
+            two_factor_challenge_seconds=_int(
+                "KHUB_TWO_FACTOR_CHALLENGE_SECONDS", cls.two_factor_challenge_seconds
+            ),
         )

@@ -1,4 +1,5 @@
-"""Root fields that must make up their operation alone: `login`, `logout`, `passwordChange`.
+"""Root fields that must make up their operation alone: `login`, `loginTwoFactor`, `logout`,
+`passwordChange`, `twoFactorConfirm`, `twoFactorDisable`.
 
 Each checks or changes who the caller is, and keeps bookkeeping (failed attempts) that must
 commit whatever happens to the rest of the operation. Alone, a `login` fixes the
@@ -23,8 +24,15 @@ from graphql import (
     get_operation_ast,
 )
 
-LONE_FIELDS = ("login", "logout", "passwordChange")
-SIGN_IN = "login"
+LONE_FIELDS = (
+    "login",
+    "loginTwoFactor",
+    "logout",
+    "passwordChange",
+    "twoFactorConfirm",
+    "twoFactorDisable",
+)
+SIGN_IN = ("login", "loginTwoFactor")
 
 
 def root_fields(selection_set: SelectionSetNode, fragments: dict[str, Any]) -> list[FieldNode]:
@@ -71,12 +79,12 @@ def _is_fragment(definition: Any) -> bool:
 
 
 def signs_in(document: Any, operation_name: str | None) -> bool:
-    """Whether the operation is a `login` (alone, once validated): it then runs as whoever
-    logs in, not as the bearer of any token it was sent with."""
+    """Whether the operation is a `login` or `loginTwoFactor` (alone, once validated): it
+    then runs as whoever logs in, not as the bearer of any token it was sent with."""
     if document is None:
         return False
     operation = get_operation_ast(document, operation_name)
     if operation is None or operation.operation != OperationType.MUTATION:
         return False
     fragments = {f.name.value: f for f in document.definitions if _is_fragment(f)}
-    return any(f.name.value == SIGN_IN for f in root_fields(operation.selection_set, fragments))
+    return any(f.name.value in SIGN_IN for f in root_fields(operation.selection_set, fragments))

@@ -9,20 +9,27 @@ as, before the operation's own transaction (which reads the payload) begins.
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from graph.core.errors import Error, ValidationError
 from graph.core.input_check import refusal_for
+from graph.two_factor.types import TwoFactorRequired
 from graph.user.types import User
 from persistence.audit.repository import AuditRepository
 from persistence.scope import Scope
+from persistence.two_factor import clock
+from persistence.two_factor.policy import required_roles, two_factor_required
+from persistence.two_factor.repository import ChallengeRepository, TwoFactorRepository
 from persistence.user import throttle
 from persistence.user.credentials import SessionRepository
-from persistence.user.models import Organization
+from persistence.user.models import Organization, Role
+from persistence.user.models import User as UserRow
 from persistence.user.passwords import verify_password
 from persistence.user.repository import OrganizationRepository, UserRepository
 
@@ -44,6 +51,11 @@ class LoginSuccess:
     token: str = strawberry.field(description="The session token; it is shown only here.")
     expires_at: datetime = strawberry.field(description="When the session ends.")
     user: User = strawberry.field(description="Who logged in.")
+    two_factor_setup_required: bool = strawberry.field(
+        default=False,
+        description="The organization requires a second factor for one of the user's roles "
+        "and none is set up: enrol with `twoFactorEnroll` and `twoFactorConfirm`.",
+    )
 
 
 @strawberry.type(description="The login or the password is wrong (deliberately not saying which).")
@@ -62,8 +74,11 @@ class LoginThrottled(Error):
 
 
 LoginResult = Annotated[
-    LoginSuccess | InvalidCredentials | LoginThrottled | ValidationError,
-    strawberry.union("LoginResult", description="A session, or why there is none."),
+    LoginSuccess | TwoFactorRequired | InvalidCredentials | LoginThrottled | ValidationError,
+    strawberry.union(
+        "LoginResult",
+        description="A session, a second factor still owed, or why there is neither.",
+    ),
 ]
 
 
@@ -85,7 +100,8 @@ async def _organization(session: AsyncSession, slug: str | None) -> Organization
 
 async def resolve(info: strawberry.Info, input: LoginInput) -> LoginResult:
     """Reserve the attempt on the throttle keys, then check the password (bcrypt, in a
-    thread, outside any transaction), then open the session.
+    thread, outside any transaction), then open the session, or a challenge when the
+    account has a second factor.
 
     Unknown organization, unknown or inactive user and wrong password are counted alike,
     cost the same bcrypt time and give the same InvalidCredentials.
@@ -125,30 +141,76 @@ async def resolve(info: strawberry.Info, input: LoginInput) -> LoginResult:
     scope = Scope.system(org_id)
     async with operation.apart(org_id) as session:
         await throttle.succeeded(session, keys, reservation)
-        users = UserRepository(session, scope)
-        await users.record_login_success(user.id)
-        token, row = await SessionRepository(session, scope).open(
-            user.id,
-            ttl=timedelta(seconds=settings.session_ttl_seconds),
-            client_address=context.client_address,
-            user_agent=context.user_agent,
-        )
-        roles = (await users.roles_of([user.id]))[user.id]
-        await AuditRepository(session, scope).record(
-            action="login",
-            entity_type="User",
-            entity_id=user.id,
-            actor_id=user.id,
-            request_id=context.request_id,
-            client_address=context.client_address,
-        )
-    context.sign_in(user, roles, token, row.id)
-    return LoginSuccess(token=token, expires_at=row.expires_at, user=user)
+        if not await TwoFactorRepository(session, scope).confirmed_for([user.id]):
+            signed_in = await open_session(session, context, user, action="login")
+        else:
+            challenge, row = await ChallengeRepository(session, scope).open(
+                user.id,
+                now=clock.now(),
+                ttl=timedelta(seconds=settings.two_factor_challenge_seconds),
+            )
+            return TwoFactorRequired(challenge=challenge, expires_at=row.expires_at)
+    return signed_in.done(context)
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """A session opened for a user, to sign the operation in once its transaction ends."""
+
+    success: LoginSuccess
+    user: UserRow
+    roles: list[Role]
+    session_id: uuid.UUID
+
+    def done(self, context: Any) -> LoginSuccess:
+        context.sign_in(self.user, self.roles, self.success.token, self.session_id)
+        return self.success
+
+
+async def open_session(
+    session: AsyncSession,
+    context: Any,
+    user: UserRow,
+    *,
+    action: str,
+    changes: dict[str, Any] | None = None,
+) -> SignedIn:
+    """A new session for `user`, audited as `action`, in the caller's short transaction of
+    its own (`loginTwoFactor` finishes a login the same way)."""
+    settings = context.db.settings
+    org_id = user.organization_id
+    scope = Scope.system(org_id)
+    users = UserRepository(session, scope)
+    await users.record_login_success(user.id)
+    token, row = await SessionRepository(session, scope).open(
+        user.id,
+        ttl=timedelta(seconds=settings.session_ttl_seconds),
+        client_address=context.client_address,
+        user_agent=context.user_agent,
+    )
+    roles = (await users.roles_of([user.id]))[user.id]
+    setup_required = two_factor_required(
+        roles, await required_roles(session, org_id)
+    ) and not await TwoFactorRepository(session, scope).confirmed_for([user.id])
+    await AuditRepository(session, scope).record(
+        action=action,
+        entity_type="User",
+        entity_id=user.id,
+        changes=changes,
+        actor_id=user.id,
+        request_id=context.request_id,
+        client_address=context.client_address,
+    )
+    success = LoginSuccess(
+        token=token, expires_at=row.expires_at, user=user, two_factor_setup_required=setup_required
+    )
+    return SignedIn(success, user, roles, row.id)
 
 
 field = strawberry.mutation(
     resolver=resolve,
-    description="Log in with a username or email and a password; returns a session token. "
+    description="Log in with a username or email and a password; returns a session token, or "
+    "`TwoFactorRequired` when the account has a second factor (then `loginTwoFactor`). "
     "Must be the only field of its operation. Attempts are throttled per login and client "
     "address, per login and per address, with back-off (see `LoginThrottled`).",
 )

@@ -1,0 +1,1 @@
+"""Two-factor authentication: enrolment, the second login step, disabling and resetting."""

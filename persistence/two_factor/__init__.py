@@ -1,0 +1,1 @@
+"""Two-factor authentication: TOTP secrets sealed at rest, recovery codes, login challenges."""
