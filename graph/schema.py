@@ -27,12 +27,15 @@ from graph.core.scalars import SCALARS
 from graph.document.queries import DocumentQueries
 from graph.document.schema import DocumentMutations
 from graph.document.search import SearchQueries
+from graph.job.queries import JobQueries
+from graph.job.schema import JobMutations
+from graph.job.subscription import JobSubscriptions
 from graph.knowledge.queries import KnowledgeQueries
 from graph.knowledge.schema import KnowledgeMutations
 from graph.knowledge.similarity import SimilarityQueries
 from graph.knowledge.traversal import TraversalQueries
 from graph.settings import ServerSettings
-from graph.subscription.schema import Subscription
+from graph.subscription.schema import Subscription as BaseSubscription
 from graph.user.queries import UserQueries
 from graph.user.schema import UserMutations
 
@@ -50,6 +53,7 @@ def query_type() -> type:
         TraversalQueries,
         SimilarityQueries,
         AuditQueries,
+        JobQueries,
     ):
         node: relay.Node | None = strawberry.field(
             resolver=resolve_node,
@@ -68,7 +72,14 @@ def query_type() -> type:
 
 
 @strawberry.type(description="Everything a client can change. Each takes one `input`.")
-class Mutation(UserMutations, DocumentMutations, CollectionMutations, KnowledgeMutations):
+class Mutation(
+    UserMutations, DocumentMutations, CollectionMutations, KnowledgeMutations, JobMutations
+):
+    pass
+
+
+@strawberry.type(description="Changes pushed to the client over graphql-transport-ws.")
+class Subscription(BaseSubscription, JobSubscriptions):
     pass
 
 

@@ -4,6 +4,7 @@ from persistence.audit.models import AuditEvent
 from persistence.base import Base
 from persistence.collection.models import Collection, Visibility
 from persistence.document.models import Annotation, Document, DocumentStatus, DocumentTag, Tag
+from persistence.job.models import Job, JobStatus
 from persistence.knowledge.models import EMBEDDING_DIMENSIONS, KnowledgeEdge, KnowledgeNode
 from persistence.persisted.models import PersistedDocument
 from persistence.rate_limits import RateLimit
@@ -27,6 +28,8 @@ __all__ = [
     "Document",
     "DocumentStatus",
     "DocumentTag",
+    "Job",
+    "JobStatus",
     "KnowledgeEdge",
     "KnowledgeNode",
     "LoginThrottle",

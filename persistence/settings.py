@@ -70,6 +70,11 @@ class Settings:
     login_forget_seconds: int = 24 * 3600
     login_known_address_days: int = 30
     session_ttl_seconds: int = 7 * 24 * 3600
+    job_lease_seconds: int = 60
+    """How long a worker holds a job without a step; past it another worker may take it."""
+    job_poll_ms: int = 1_000
+    job_retry_ms: int = 10_000
+    """The first retry's delay; each further retry waits twice as long."""
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -107,4 +112,7 @@ class Settings:
                 "KHUB_LOGIN_KNOWN_ADDRESS_DAYS", cls.login_known_address_days
             ),
             session_ttl_seconds=_int("KHUB_SESSION_TTL_SECONDS", cls.session_ttl_seconds),
+            job_lease_seconds=_int("KHUB_JOB_LEASE_SECONDS", cls.job_lease_seconds),
+            job_poll_ms=_int("KHUB_JOB_POLL_MS", cls.job_poll_ms),
+            job_retry_ms=_int("KHUB_JOB_RETRY_MS", cls.job_retry_ms),
         )
