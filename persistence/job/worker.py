@@ -21,7 +21,7 @@ import socket
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import case, func, text, update
+from sqlalchemy import case, func, literal, text, update
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from persistence.audit.repository import AuditRepository
@@ -173,7 +173,10 @@ class Worker:
         if error is not None:
             values["error_message"] = error
         if action == "jobRetry":  # a cancel that arrived while it failed wins over a retry
-            values["status"] = case((Job.cancel_requested, JobStatus.CANCELLED), else_=status)
+            cancelled = literal(JobStatus.CANCELLED, Job.status.type)
+            values["status"] = case(
+                (Job.cancel_requested, cancelled), else_=literal(status, Job.status.type)
+            )
             values["finished_at"] = case((Job.cancel_requested, func.now()), else_=None)
         try:
             async with self.db.transaction(run.organization_id) as session:
