@@ -57,10 +57,10 @@ async def jobs_of(database: Database, ids: list[uuid.UUID]) -> list[Job]:
 
 
 async def until(
-    database: Database, ids: list[uuid.UUID], done: Callable[[Job], bool], timeout: float = 60
+    database: Database, ids: list[uuid.UUID], done: Callable[[Job], bool], seconds: float = 60
 ) -> list[Job]:
     """The jobs, once every one of them meets `done`."""
-    deadline = asyncio.get_running_loop().time() + timeout
+    deadline = asyncio.get_running_loop().time() + seconds
     while True:
         jobs = await jobs_of(database, ids)
         if all(done(job) for job in jobs):

@@ -10,6 +10,8 @@ from dataclasses import replace
 
 from persistence.database import Database
 from persistence.job.models import JobStatus
+from persistence.job.repository import JobRepository
+from persistence.scope import Scope
 from persistence.settings import Settings
 from tests.graph.conftest import World
 from tests.graph.job.conftest import (
@@ -34,7 +36,7 @@ async def test_two_workers_run_each_of_200_jobs_exactly_once(
         worker_process(database_url, app_database_url, concurrency=4),
         worker_process(database_url, app_database_url, concurrency=4),
     ):
-        jobs = await until(database, ids, finished, timeout=120)
+        jobs = await until(database, ids, finished, seconds=120)
 
     assert {job.status for job in jobs} == {JobStatus.SUCCEEDED}
     assert {job.attempts for job in jobs} == {1}
@@ -115,9 +117,6 @@ async def test_cancel_stops_a_running_job_at_its_next_step(
     async with running(app_database, worker_settings, concurrency=1):
         await until(database, [job_id], lambda j: j.progress >= 4)
         async with database.transaction(world.organization.id) as session:
-            from persistence.job.repository import JobRepository
-            from persistence.scope import Scope
-
             await JobRepository(session, Scope.system(world.organization.id)).cancel(job_id)
         (job,) = await until(database, [job_id], finished)
         written = len(await traces(database, [job_id], "test.batch"))
