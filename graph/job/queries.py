@@ -8,7 +8,8 @@ import strawberry
 from strawberry import relay
 
 from graph.core.arguments import FILTER, ORDER, After, Before, First, Last
-from graph.core.ids import query_row_id
+from graph.core.loaders import parse_uuid
+from graph.core.nodes import NODE
 from graph.core.pagination import Connection, RootList, order_of
 from graph.core.permissions import IsAuthenticated
 from graph.job.inputs import JobFilter, JobOrder
@@ -56,13 +57,17 @@ class JobQueries:
         )
 
     @strawberry.field(
-        description="One job, if it is yours or you are an admin; null otherwise.",
+        description="One job, if it is yours or you are an admin; null otherwise (also for "
+        "an id that names no job).",
         permission_classes=[IsAuthenticated],
+        metadata=NODE,
     )
     async def job(
         self,
         info: strawberry.Info,
         id: Annotated[relay.GlobalID, strawberry.argument(description="The job's id.")],
     ) -> Job | None:
-        row_id = query_row_id(id, "Job", field="id")
+        row_id = parse_uuid(id.node_id) if id.type_name == "Job" else None
+        if row_id is None:  # like `node(id)`: an id of another type names no job
+            return None
         return await info.context.loaders.get(JobByIdLoader).load(row_id)
