@@ -21,12 +21,12 @@ import socket
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import case, func, literal, text, update
+from sqlalchemy import case, func, literal, select, text, update
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from persistence.audit.repository import AuditRepository
 from persistence.database import Database
-from persistence.errors import DomainError
+from persistence.errors import DomainError, translate
 from persistence.job.kinds import HANDLERS, Handler
 from persistence.job.models import Job, JobStatus
 from persistence.job.run import JobCancelled, JobLost, JobRun, Lease, WorkerStopping
@@ -42,10 +42,14 @@ MAX_ERROR_LENGTH = 2000
 
 
 def error_message(exc: BaseException) -> str:
-    """What the job's requester reads: a domain error's message, else the exception's type
-    and first line (never parameters: the engine hides them)."""
+    """What the job's requester reads: a domain error's message (a constraint violation
+    becomes one), else the exception's type and first line; never SQL text."""
+    if isinstance(exc, DBAPIError):
+        exc = translate(exc) or exc
     if isinstance(exc, DomainError):
         return exc.message
+    if isinstance(exc, DBAPIError):  # the statement's text is for the worker's log only
+        return f"database error ({type(exc.orig).__name__}); see the worker's log"
     first = (str(exc).strip().splitlines() or [""])[0]
     return f"{type(exc).__name__}: {first}"[:MAX_ERROR_LENGTH] if first else type(exc).__name__
 
@@ -130,8 +134,9 @@ class Worker:
         """Retry later with exponential back-off, or FAILED once attempts are used up."""
         async with self.db.transaction(run.organization_id) as session:
             max_attempts = await session.scalar(
-                text("SELECT max_attempts FROM jobs WHERE organization_id = :o AND id = :i"),
-                {"o": run.organization_id, "i": run.id},
+                select(Job.max_attempts).where(
+                    Job.organization_id == run.organization_id, Job.id == run.id
+                )
             )
         message = error_message(exc)
         if max_attempts is not None and run.attempt < max_attempts:
