@@ -32,6 +32,7 @@ from graph.persisted.command import (
 from graph.persisted.manifest import ManifestError
 from graph.serve import configure_serve, run_serve
 from graph.two_factor.command import configure_rotate_secrets, run_rotate_secrets
+from graph.worker import configure_worker, run_worker
 from persistence import embedded
 from persistence.audit.repository import AuditRepository
 from persistence.database import (
@@ -330,6 +331,7 @@ COMMANDS: list[Command] = [
     Command("db-url", 'print the URL in use: psql "$(khub db-url)"', no_arguments, run_db_url),
     Command("db-stop", "stop the embedded PostgreSQL left running", no_arguments, run_db_stop),
     Command("serve", "serve /graphql, GraphiQL and the health checks", configure_serve, run_serve),
+    Command("worker", "run processing jobs until stopped", configure_worker, run_worker),
     Command(
         "export-schema",
         "print the schema as SDL (schema.graphql)",

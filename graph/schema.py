@@ -29,12 +29,15 @@ from graph.core.scalars import SCALARS
 from graph.document.queries import DocumentQueries
 from graph.document.schema import DocumentMutations
 from graph.document.search import SearchQueries
+from graph.job.queries import JobQueries
+from graph.job.schema import JobMutations
+from graph.job.subscription import JobSubscriptions
 from graph.knowledge.queries import KnowledgeQueries
 from graph.knowledge.schema import KnowledgeMutations
 from graph.knowledge.similarity import SimilarityQueries
 from graph.knowledge.traversal import TraversalQueries
 from graph.settings import ServerSettings
-from graph.subscription.schema import Subscription
+from graph.subscription.schema import Subscription as BaseSubscription
 from graph.two_factor.schema import TwoFactorMutations
 from graph.user.queries import UserQueries
 from graph.user.schema import UserMutations
@@ -54,6 +57,7 @@ def query_type() -> type:
         SimilarityQueries,
         AuditQueries,
         ConversationQueries,
+        JobQueries,
     ):
         node: relay.Node | None = strawberry.field(
             resolver=resolve_node,
@@ -79,7 +83,13 @@ class Mutation(
     KnowledgeMutations,
     ConversationMutations,
     TwoFactorMutations,
+    JobMutations,
 ):
+    pass
+
+
+@strawberry.type(description="Changes pushed to the client over graphql-transport-ws.")
+class Subscription(BaseSubscription, JobSubscriptions):
     pass
 
 

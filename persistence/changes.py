@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from persistence.collection.models import Collection
 from persistence.document.models import Document
+from persistence.job.models import Job
 from persistence.knowledge.models import KnowledgeEdge, KnowledgeNode
 
 CHANNEL = "khub_changes"
@@ -42,7 +43,7 @@ class Change:
     """One notice as a listener receives it: small, ids only; readers load what they may see."""
 
     organization_id: uuid.UUID
-    audit_event_id: uuid.UUID
+    audit_event_id: uuid.UUID | None  # None for a job's progress, which is not audited
     entity_type: str
     entity_id: uuid.UUID | None
     kind: str
@@ -53,7 +54,7 @@ class Change:
         data = json.loads(payload)
         return cls(
             organization_id=uuid.UUID(data["o"]),
-            audit_event_id=uuid.UUID(data["e"]),
+            audit_event_id=uuid.UUID(data["e"]) if data.get("e") else None,
             entity_type=data["t"],
             entity_id=uuid.UUID(data["i"]) if data.get("i") else None,
             kind=data["k"],
@@ -66,6 +67,7 @@ VERSIONED: dict[str, Any] = {
     "KnowledgeNode": KnowledgeNode,
     "KnowledgeEdge": KnowledgeEdge,
     "Collection": Collection,
+    "Job": Job,
 }
 
 
@@ -73,7 +75,7 @@ async def publish(
     session: AsyncSession,
     *,
     organization_id: uuid.UUID,
-    audit_event_id: uuid.UUID,
+    audit_event_id: uuid.UUID | None,
     action: str,
     entity_type: str,
     entity_id: uuid.UUID | None,
@@ -82,7 +84,7 @@ async def publish(
     left it is read in the same statement (null once purged)."""
     head = {
         "o": str(organization_id),
-        "e": str(audit_event_id),
+        "e": str(audit_event_id) if audit_event_id else None,
         "t": entity_type,
         "i": str(entity_id) if entity_id else None,
         "k": kind_of(action),

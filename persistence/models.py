@@ -11,6 +11,7 @@ from persistence.conversation.models import (
 )
 from persistence.document.models import Annotation, Document, DocumentStatus, DocumentTag, Tag
 from persistence.file.models import JobFile
+from persistence.job.models import Job, JobStatus
 from persistence.knowledge.models import EMBEDDING_DIMENSIONS, KnowledgeEdge, KnowledgeNode
 from persistence.persisted.models import PersistedDocument
 from persistence.rate_limits import RateLimit
@@ -40,7 +41,9 @@ __all__ = [
     "DocumentStatus",
     "DocumentTag",
     "ImportKey",
+    "Job",
     "JobFile",
+    "JobStatus",
     "KnowledgeEdge",
     "KnowledgeNode",
     "LoginThrottle",

@@ -90,6 +90,11 @@ class Settings:
     """Fernet keys sealing two-factor secrets: the first seals, all open
     (`persistence/two_factor/cipher.py`)."""
     two_factor_challenge_seconds: int = 300
+    job_lease_seconds: int = 60
+    """How long a worker holds a job without a step; past it another worker may take it."""
+    job_poll_ms: int = 1_000
+    job_retry_ms: int = 10_000
+    """The first retry's delay; each further retry waits twice as long."""
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -134,4 +139,7 @@ class Settings:
             two_factor_challenge_seconds=_int(
                 "KHUB_TWO_FACTOR_CHALLENGE_SECONDS", cls.two_factor_challenge_seconds
             ),
+            job_lease_seconds=_int("KHUB_JOB_LEASE_SECONDS", cls.job_lease_seconds),
+            job_poll_ms=_int("KHUB_JOB_POLL_MS", cls.job_poll_ms),
+            job_retry_ms=_int("KHUB_JOB_RETRY_MS", cls.job_retry_ms),
         )

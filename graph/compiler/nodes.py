@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from graphql import FieldNode, GraphQLField, GraphQLObjectType
+from graphql import FieldNode, GraphQLField, GraphQLObjectType, is_abstract_type
 from sqlalchemy import Text, case, func, null, select
 from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.sql.elements import ColumnElement
@@ -30,7 +30,11 @@ def node_field(
     argument, many = declaration
     site = ArgSite(compiler.schema, field, nodes[0])
     marker = object()
-    node_types = {t.name: t for t in compiler.graphql.get_possible_types(_interface(field))}
+    named = _interface(field)
+    # `node`/`nodes` name the Node interface; a typed lookup such as `job(id)` its one type
+    abstract = is_abstract_type(named)
+    possible = compiler.graphql.get_possible_types(named) if abstract else [named]
+    node_types = {t.name: t for t in possible}
 
     def decoded(env: Env) -> list[tuple[str, Any]]:
         def decode() -> list[tuple[str, Any]]:
@@ -39,7 +43,11 @@ def node_field(
             pairs = [(g.type_name, parse_uuid(g.node_id)) for g in ids]
             for type_name, _ in pairs:
                 # a name the schema has but that is no Node: the reference's rule, not ours
-                if type_name not in node_types and compiler.graphql.get_type(type_name):
+                if (
+                    abstract
+                    and type_name not in node_types
+                    and compiler.graphql.get_type(type_name)
+                ):
                     raise Fallback(f"{type_name} is not a Node type")
             return pairs
 

@@ -118,6 +118,8 @@ class Subscription(MessageSubscriptions):
                     continue
                 if not info.context.viewer.is_admin:  # as re-authenticated for this event
                     raise Forbidden(IsAdmin.message)
+                if change.audit_event_id is None:  # a job's progress: not an audit event
+                    continue
                 found = await reads.row(info.context, reads.AUDIT, change.audit_event_id)
                 if found is not None:
                     yield AuditEventAdded(kind=ChangeKind.CREATED, audit_event=found)
