@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 from dataclasses import replace
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 from sqlalchemy import text
@@ -234,3 +235,27 @@ async def test_the_apps_transactions_leave_no_session_state_behind_pgbouncer(
             states.add((row[0] or "", *row[1:]))
 
     assert states == {("", True, 0)}
+
+
+async def test_pgbouncer_keeps_serving_after_logging_more_than_a_pipe_holds(
+    app_database_url: str, pgbouncer_port: int
+) -> None:
+    """PgBouncer logs two lines per client connection; a whole-suite run opens thousands.
+    Written to a pipe nobody reads, the 64 KiB pipe filled and PgBouncer blocked mid-run
+    with its server connections held (the suite hung at whichever test ran then)."""
+    url = pgbouncer.through(app_database_url, pgbouncer_port).replace("+asyncpg", "")
+
+    async def connect_and_leave() -> None:
+        connection = await asyncpg.connect(url, statement_cache_size=0)
+        await connection.close()
+
+    async def many() -> int:
+        for _ in range(600):  # ~150 bytes a line: well past 64 KiB
+            await connect_and_leave()
+        connection = await asyncpg.connect(url, statement_cache_size=0)
+        try:
+            return await connection.fetchval("SELECT 1")
+        finally:
+            await connection.close()
+
+    assert await asyncio.wait_for(many(), timeout=60) == 1
