@@ -106,7 +106,7 @@ def create_app(
     )
     app.state.metrics = Metrics()
     app.state.changes = ChangeFeed(
-        lambda: app.state.db.url, queue_size=settings.subscription_queue_size
+        lambda: app.state.db.listen_url(), queue_size=settings.subscription_queue_size
     )
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     # Outside the body limit, so a browser can read a 413 (and every other answer) too;

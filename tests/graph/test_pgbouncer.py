@@ -25,8 +25,10 @@ from persistence.database import Database, create_engine, session_factory
 from persistence.settings import Settings
 from tests.fixtures import pgbouncer
 from tests.fixtures.statements import StatementCounter
+from tests.fixtures.websocket import Socket
 from tests.graph.compiler.data import build
 from tests.graph.conftest import PASSWORD, GraphQLClient, World
+from tests.graph.subscription.conftest import listening
 
 pytestmark = pytest.mark.pgbouncer
 
@@ -63,6 +65,7 @@ mutation Key($input: ApiKeyCreateInput!) {
   apiKeyCreate(input: $input) { ... on ApiKeyCreateSuccess { secret } }
 }
 """
+CHANGES = "subscription Changes { documentChanged { kind document { title } } }"
 SESSION_STATE = text(
     "SELECT current_setting('app.organization_id', true),"
     " current_setting('statement_timeout')::interval = make_interval(secs => :ms / 1000.0),"
@@ -259,3 +262,33 @@ async def test_pgbouncer_keeps_serving_after_logging_more_than_a_pipe_holds(
             await connection.close()
 
     assert await asyncio.wait_for(many(), timeout=60) == 1
+
+
+async def test_a_subscription_behind_pgbouncer_listens_directly_and_hears_changes(
+    bgql: GraphQLClient,
+    bouncer_engine: AsyncEngine,
+    bouncer_settings: Settings,
+    direct_app_url: str,
+    world: World,
+) -> None:
+    """A LISTEN through a transaction-mode pooler ends with its transaction's server
+    connection and hears nothing: the change feed LISTENs on KHUB_DATABASE_LISTEN_URL."""
+    settings = replace(bouncer_settings, listen_url=direct_app_url)
+    url = bouncer_engine.url.render_as_string(hide_password=False)
+    database = Database(
+        url=url, engine=bouncer_engine, sessions=session_factory(bouncer_engine), settings=settings
+    )
+    app = create_app(ServerSettings(database=settings), database=database)
+    try:
+        async with Socket(app) as socket:
+            assert (await socket.init({"token": world.viewer.token}))["type"] == "connection_ack"
+            await socket.subscribe("1", CHANGES)
+            await listening(app)
+            await bgql(CREATE, {"title": "Heard"}, token=world.editor.token)
+            event = await socket.receive()
+    finally:
+        await app.state.changes.close()
+
+    assert event["payload"] == {
+        "data": {"documentChanged": {"kind": "CREATED", "document": {"title": "Heard"}}}
+    }
