@@ -110,7 +110,7 @@ def create_app(
     app.state.metrics = Metrics()
     app.state.signing_key = signing_key  # signs download URLs (graph/files/signing.py)
     app.state.changes = ChangeFeed(
-        lambda: app.state.db.url, queue_size=settings.subscription_queue_size
+        lambda: app.state.db.listen_url(), queue_size=settings.subscription_queue_size
     )
     app.add_middleware(
         BodyLimitMiddleware,

@@ -14,6 +14,7 @@ answer is GraphQL-shaped JSON.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Mapping
 from typing import Any
 
@@ -50,10 +51,11 @@ from graph.http_errors import (
 )
 from graph.persisted.requests import PersistedOperations
 from graph.settings import ServerSettings
-from graph.subscription.context import SocketContext
+from graph.subscription.context import UNAVAILABLE_CLOSE, UNAVAILABLE_REASON, SocketContext
 from persistence.availability import is_unavailable
 
 UNAVAILABLE = "SERVICE_UNAVAILABLE"
+log = logging.getLogger("khub.subscriptions")
 
 
 class TextFrames(ASGIWebSocketAdapter):
@@ -135,10 +137,22 @@ class GraphQLView(GraphQL):
 
     async def on_ws_connect(self, context: SocketContext) -> Any:  # type: ignore[override]
         """Authenticate the socket once, on `connection_init` (graph/subscription/context.py):
-        a credential that opens nothing closes it with 4403; none leaves it anonymous."""
+        a credential that opens nothing closes it with 4403; none leaves it anonymous. With
+        the database away the credential cannot be checked: 4503, and one line in the log
+        (the outage is not a bug of ours; its `connection_ack` then goes nowhere)."""
         try:
             if context.bearer() is not None:
                 await context.authenticate()
+        except Exception as error:
+            if not is_unavailable(error):
+                raise
+            log.warning(
+                "websocket closed with %d: the database is unavailable (%s)",
+                UNAVAILABLE_CLOSE,
+                type(error).__name__,
+            )
+            await context.close_with(UNAVAILABLE_CLOSE, UNAVAILABLE_REASON)
+            return UNSET
         finally:
             await context.operation.finish(commit=False)
             context.forget_operation()

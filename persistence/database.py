@@ -254,6 +254,10 @@ class Database:
             return self.replica.engine
         return self.engine
 
+    def listen_url(self) -> str:
+        """Where the change feed LISTENs: KHUB_DATABASE_LISTEN_URL, else the app's URL."""
+        return self.settings.listen_url or self.url
+
     @classmethod
     async def open(
         cls, settings: Settings, *, stop_embedded_on_exit: bool = False, as_app: bool = False

@@ -62,6 +62,9 @@ class Settings:
     database_url: str | None = None
     app_database_url: str | None = field(default=None, repr=False)
     replica_url: str | None = field(default=None, repr=False)
+    listen_url: str | None = field(default=None, repr=False)
+    """Where the change feed LISTENs when the app's URL goes through a transaction-mode
+    pooler, which cannot keep a LISTEN: PostgreSQL itself. None: the app's URL."""
     replica_max_lag_ms: int = 1_000
     replica_check_ms: int = 1_000
     data_dir: Path = field(default_factory=default_data_dir)
@@ -104,6 +107,7 @@ class Settings:
             database_url=os.environ.get("DATABASE_URL") or None,
             app_database_url=os.environ.get("KHUB_APP_DATABASE_URL") or None,
             replica_url=os.environ.get("KHUB_DATABASE_REPLICA_URL") or None,
+            listen_url=os.environ.get("KHUB_DATABASE_LISTEN_URL") or None,
             replica_max_lag_ms=_int("KHUB_REPLICA_MAX_LAG_MS", cls.replica_max_lag_ms),
             replica_check_ms=_int("KHUB_REPLICA_CHECK_MS", cls.replica_check_ms),
             data_dir=Path(data_dir).expanduser() if data_dir else default_data_dir(),

@@ -99,10 +99,15 @@ async def database_url(server_url: str, app_login: LoginRole | None) -> AsyncIte
 
 
 @pytest.fixture(scope="session")
-def app_database_url(
-    request: pytest.FixtureRequest, database_url: str, app_login: LoginRole | None
-) -> str:
-    url = app_url(database_url, app_login)
+def direct_app_url(database_url: str, app_login: LoginRole | None) -> str:
+    """The app's login role straight to PostgreSQL, never through PgBouncer: where the
+    change feed LISTENs."""
+    return app_url(database_url, app_login)
+
+
+@pytest.fixture(scope="session")
+def app_database_url(request: pytest.FixtureRequest, direct_app_url: str) -> str:
+    url = direct_app_url
     if THROUGH_PGBOUNCER:
         if reason := pgbouncer.missing_reason():
             raise pytest.UsageError(f"KHUB_TEST_THROUGH_PGBOUNCER=1, but {reason}")

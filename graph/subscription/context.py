@@ -24,6 +24,10 @@ from persistence.user import tokens
 
 FORBIDDEN = 4403
 EXPIRED = "the session expired or was revoked"
+UNAVAILABLE_CLOSE = 4503
+"""The database could not be reached to check `connection_init`'s credential: like HTTP's
+503, nothing is wrong with the client's request, so it should reconnect after a while."""
+UNAVAILABLE_REASON = "Service unavailable"
 
 
 @dataclass(frozen=True)

@@ -67,7 +67,7 @@ class ChangeFeed:
     """LISTENs on one connection of its own and fans notices out to local subscribers."""
 
     def __init__(self, url: Callable[[], str], *, queue_size: int = 256) -> None:
-        self.url = url  # the app's database URL, known once its lifespan opened it
+        self.url = url  # where to LISTEN, known once the app's lifespan opened its database
         self.queue_size = queue_size
         self.reconnects = 0
         self._subscribers: dict[uuid.UUID, set[Subscriber]] = {}

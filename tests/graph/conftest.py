@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
 
@@ -78,14 +78,15 @@ async def database(database_url: str, engine: AsyncEngine, settings: Settings) -
 
 @pytest.fixture(scope="session")
 async def app_database(
-    app_database_url: str, app_engine: AsyncEngine, settings: Settings
+    app_database_url: str, direct_app_url: str, app_engine: AsyncEngine, settings: Settings
 ) -> Database:
-    """The app's Database, as its login role, which row-level security holds."""
+    """The app's Database, as its login role, which row-level security holds; its change
+    feed LISTENs directly, as KHUB_DATABASE_LISTEN_URL has it behind PgBouncer."""
     return Database(
         url=app_database_url,
         engine=app_engine,
         sessions=session_factory(app_engine),
-        settings=settings,
+        settings=replace(settings, listen_url=direct_app_url),
     )
 
 

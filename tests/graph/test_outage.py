@@ -7,12 +7,14 @@ temporary directory, stops it in the middle of the test and starts it again.
 from __future__ import annotations
 
 import asyncio
+import logging
 import shutil
 import tempfile
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -29,6 +31,7 @@ from persistence.migrate import upgrade
 from persistence.settings import Settings
 from persistence.user.models import Role
 from persistence.user.repository import OrganizationRepository
+from tests.fixtures.websocket import Closed, Socket
 from tests.graph.conftest import signed_in
 
 DOCUMENT_CREATE = 'mutation { documentCreate(input: {title: "During"}) { __typename } }'
@@ -68,6 +71,7 @@ class Outage:
     client: httpx.AsyncClient
     production: httpx.AsyncClient
     token: str
+    app: Any  # the development app, for websockets
 
     async def stop_database(self) -> None:
         await asyncio.to_thread(embedded.stop, self.data_dir)
@@ -104,7 +108,7 @@ async def outage(settings: Settings, server_settings: ServerSettings) -> AsyncIt
             httpx.AsyncClient(transport=httpx.ASGITransport(app=apps[0]), base_url=BASE) as client,
             httpx.AsyncClient(transport=httpx.ASGITransport(app=apps[1]), base_url=BASE) as prod,
         ):
-            yield Outage(data_dir, url, client, prod, token)
+            yield Outage(data_dir, url, client, prod, token, apps[0])
     finally:
         await engine.dispose()
         await asyncio.to_thread(embedded.stop, data_dir)
@@ -184,6 +188,22 @@ async def test_a_connection_lost_mid_operation_is_503_and_changes_nothing(
 
     assert_unavailable(response)
     assert after.json()["data"]["documents"]["edges"][0]["node"]["title"] == "During"
+
+
+async def test_a_socket_initialised_during_an_outage_closes_with_4503_and_logs_one_line(
+    outage: Outage, caplog: pytest.LogCaptureFixture
+) -> None:
+    await outage.stop_database()
+
+    with caplog.at_level(logging.INFO):
+        async with Socket(outage.app) as socket:
+            with pytest.raises(Closed) as closed:
+                await socket.init({"token": outage.token})
+
+    assert (closed.value.code, closed.value.reason) == (4503, "Service unavailable")
+    lines = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert [(r.name, r.exc_info) for r in lines] == [("khub.subscriptions", None)], lines
+    assert "database" in lines[0].getMessage()
 
 
 async def test_pooled_connections_the_server_closed_are_replaced_unseen(outage: Outage) -> None:

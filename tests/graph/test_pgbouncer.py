@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 from dataclasses import replace
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 from sqlalchemy import text
@@ -24,8 +25,10 @@ from persistence.database import Database, create_engine, session_factory
 from persistence.settings import Settings
 from tests.fixtures import pgbouncer
 from tests.fixtures.statements import StatementCounter
+from tests.fixtures.websocket import Socket
 from tests.graph.compiler.data import build
 from tests.graph.conftest import PASSWORD, GraphQLClient, World
+from tests.graph.subscription.conftest import listening
 
 pytestmark = pytest.mark.pgbouncer
 
@@ -62,6 +65,7 @@ mutation Key($input: ApiKeyCreateInput!) {
   apiKeyCreate(input: $input) { ... on ApiKeyCreateSuccess { secret } }
 }
 """
+CHANGES = "subscription Changes { documentChanged { kind document { title } } }"
 SESSION_STATE = text(
     "SELECT current_setting('app.organization_id', true),"
     " current_setting('statement_timeout')::interval = make_interval(secs => :ms / 1000.0),"
@@ -234,3 +238,57 @@ async def test_the_apps_transactions_leave_no_session_state_behind_pgbouncer(
             states.add((row[0] or "", *row[1:]))
 
     assert states == {("", True, 0)}
+
+
+async def test_pgbouncer_keeps_serving_after_logging_more_than_a_pipe_holds(
+    app_database_url: str, pgbouncer_port: int
+) -> None:
+    """PgBouncer logs two lines per client connection; a whole-suite run opens thousands.
+    Written to a pipe nobody reads, the 64 KiB pipe filled and PgBouncer blocked mid-run
+    with its server connections held (the suite hung at whichever test ran then)."""
+    url = pgbouncer.through(app_database_url, pgbouncer_port).replace("+asyncpg", "")
+
+    async def connect_and_leave() -> None:
+        connection = await asyncpg.connect(url, statement_cache_size=0)
+        await connection.close()
+
+    async def many() -> int:
+        for _ in range(600):  # ~150 bytes a line: well past 64 KiB
+            await connect_and_leave()
+        connection = await asyncpg.connect(url, statement_cache_size=0)
+        try:
+            return await connection.fetchval("SELECT 1")
+        finally:
+            await connection.close()
+
+    assert await asyncio.wait_for(many(), timeout=60) == 1
+
+
+async def test_a_subscription_behind_pgbouncer_listens_directly_and_hears_changes(
+    bgql: GraphQLClient,
+    bouncer_engine: AsyncEngine,
+    bouncer_settings: Settings,
+    direct_app_url: str,
+    world: World,
+) -> None:
+    """A LISTEN through a transaction-mode pooler ends with its transaction's server
+    connection and hears nothing: the change feed LISTENs on KHUB_DATABASE_LISTEN_URL."""
+    settings = replace(bouncer_settings, listen_url=direct_app_url)
+    url = bouncer_engine.url.render_as_string(hide_password=False)
+    database = Database(
+        url=url, engine=bouncer_engine, sessions=session_factory(bouncer_engine), settings=settings
+    )
+    app = create_app(ServerSettings(database=settings), database=database)
+    try:
+        async with Socket(app) as socket:
+            assert (await socket.init({"token": world.viewer.token}))["type"] == "connection_ack"
+            await socket.subscribe("1", CHANGES)
+            await listening(app)
+            await bgql(CREATE, {"title": "Heard"}, token=world.editor.token)
+            event = await socket.receive()
+    finally:
+        await app.state.changes.close()
+
+    assert event["payload"] == {
+        "data": {"documentChanged": {"kind": "CREATED", "document": {"title": "Heard"}}}
+    }
