@@ -17,6 +17,7 @@ from graph.body_limit import BodyLimitMiddleware
 from graph.cors import JsonCORSMiddleware
 from graph.metrics import Metrics, metrics_endpoint
 from graph.observe import Observe
+from graph.retrieval.recorder import RetrievalRecorder
 from graph.schema import build_schema
 from graph.settings import ServerSettings
 from graph.subscription.feed import ChangeFeed
@@ -74,6 +75,7 @@ def create_app(
         if database is not None:
             yield
             await app.state.changes.close()
+            await app.state.retrieval.close()
             return
         if migrate or settings.database.database_url is None:
             await migrate_as_owner(settings.database)
@@ -88,6 +90,7 @@ def create_app(
             yield
         finally:
             await app.state.changes.close()
+            await app.state.retrieval.close()
             await db.close()
 
     app = Starlette(
@@ -107,6 +110,9 @@ def create_app(
     app.state.metrics = Metrics()
     app.state.changes = ChangeFeed(
         lambda: app.state.db.url, queue_size=settings.subscription_queue_size
+    )
+    app.state.retrieval = RetrievalRecorder(
+        lambda: app.state.db, settings.retrieval, app.state.metrics.retrieval_dropped
     )
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     # Outside the body limit, so a browser can read a 413 (and every other answer) too;

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from graph.cors import CorsSettings
 from graph.persisted.settings import PersistedSettings
+from graph.retrieval.settings import RetrievalSettings
 from persistence.rate_limits import Budget
 from persistence.settings import Settings
 
@@ -77,6 +78,7 @@ class ServerSettings:
     """Changes queued for one subscription before its socket is closed as too slow."""
     subscription_recheck_seconds: float = 30.0
     """How often an idle subscription re-checks its socket's credential."""
+    retrieval: RetrievalSettings = field(default_factory=RetrievalSettings)
     database: Settings = field(default_factory=Settings)
 
     def __post_init__(self) -> None:
@@ -144,5 +146,6 @@ class ServerSettings:
             subscription_recheck_seconds=_int(
                 "KHUB_SUBSCRIPTION_RECHECK_SECONDS", int(cls.subscription_recheck_seconds)
             ),
+            retrieval=RetrievalSettings.from_env(),
             database=Settings.from_env(),
         )

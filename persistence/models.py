@@ -7,6 +7,13 @@ from persistence.document.models import Annotation, Document, DocumentStatus, Do
 from persistence.knowledge.models import EMBEDDING_DIMENSIONS, KnowledgeEdge, KnowledgeNode
 from persistence.persisted.models import PersistedDocument
 from persistence.rate_limits import RateLimit
+from persistence.retrieval.models import (
+    RetrievalDailyDocument,
+    RetrievalDailyDuration,
+    RetrievalDailyText,
+    RetrievalFeedback,
+    RetrievalQuery,
+)
 from persistence.user.models import (
     ApiKey,
     LoginThrottle,
@@ -33,6 +40,11 @@ __all__ = [
     "Organization",
     "PersistedDocument",
     "RateLimit",
+    "RetrievalDailyDocument",
+    "RetrievalDailyDuration",
+    "RetrievalDailyText",
+    "RetrievalFeedback",
+    "RetrievalQuery",
     "Role",
     "Tag",
     "User",
