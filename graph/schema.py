@@ -31,6 +31,9 @@ from graph.knowledge.queries import KnowledgeQueries
 from graph.knowledge.schema import KnowledgeMutations
 from graph.knowledge.similarity import SimilarityQueries
 from graph.knowledge.traversal import TraversalQueries
+from graph.retrieval.insights import RetrievalInsightsQueries
+from graph.retrieval.schema import RetrievalMutations
+from graph.retrieval.types import RetrievalQuery
 from graph.settings import ServerSettings
 from graph.subscription.schema import Subscription
 from graph.user.queries import UserQueries
@@ -50,6 +53,7 @@ def query_type() -> type:
         TraversalQueries,
         SimilarityQueries,
         AuditQueries,
+        RetrievalInsightsQueries,
     ):
         node: relay.Node | None = strawberry.field(
             resolver=resolve_node,
@@ -68,7 +72,13 @@ def query_type() -> type:
 
 
 @strawberry.type(description="Everything a client can change. Each takes one `input`.")
-class Mutation(UserMutations, DocumentMutations, CollectionMutations, KnowledgeMutations):
+class Mutation(
+    UserMutations,
+    DocumentMutations,
+    CollectionMutations,
+    KnowledgeMutations,
+    RetrievalMutations,
+):
     pass
 
 
@@ -89,7 +99,7 @@ def build_schema(settings: ServerSettings | None = None) -> Schema:
         query=query_type(),
         mutation=Mutation,
         subscription=Subscription,
-        types=[*ERROR_TYPES, AuditEvent],
+        types=[*ERROR_TYPES, AuditEvent, RetrievalQuery],
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=settings.production, scalar_map=SCALARS),
     )
