@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from strawberry.relay import to_base64
@@ -100,6 +101,33 @@ SEARCH_QUERIES = (
     '"cache hit ratio"',  # a quoted phrase (a metric)
     "kubernetes -terraform",  # an exclusion
 )
+
+
+INSIGHTS = """
+query Insights($range: RetrievalRange!) {
+  retrievalInsights(range: $range) {
+    queryCount zeroHitQueryCount
+    queriesPerDay { day queries zeroHitQueries }
+    topQueries { text queries }
+    zeroHitQueries { text queries }
+    durationP50Ms durationP95Ms
+    mostCitedDocuments { document { title } returned }
+    documentsNeverReturned { title }
+  }
+}"""
+
+
+def _insights_ranges() -> list[tuple[str, dict[str, Any]]]:
+    """The whole seeded history (90 days), a month and a week, ending today."""
+    today = datetime.now(UTC).date()
+    return [
+        (f"{days} days", {"range": {"from": str(today - timedelta(days=days)), "to": str(today)}})
+        for days in (90, 30, 7)
+    ]
+
+
+def _insights_sizes(data: Any) -> dict[str, int]:
+    return {"queryCount": data["retrievalInsights"]["queryCount"]}
 
 
 def _rows(path: str) -> Sizes:
@@ -227,6 +255,15 @@ def build_cases(inputs: Inputs) -> list[Case]:
             inputs=[(q, {"query": q}) for q in SEARCH_QUERIES],
             sizes=_search_sizes,
             requires=(("Query", "searchDocuments"),),
+            tags=("required", "per-input"),
+        ),
+        Case(
+            name="retrieval-insights",
+            title="retrievalInsights(range) over the seeded history (1,000,000 calls at 100,000)",
+            query=INSIGHTS,
+            inputs=_insights_ranges(),
+            sizes=_insights_sizes,
+            requires=(("Query", "retrievalInsights"),),
             tags=("required", "per-input"),
         ),
         *(

@@ -18,6 +18,7 @@ from graph.cors import JsonCORSMiddleware
 from graph.files import download, signing
 from graph.metrics import Metrics, metrics_endpoint
 from graph.observe import Observe
+from graph.retrieval.recorder import RetrievalRecorder
 from graph.schema import build_schema
 from graph.settings import ServerSettings
 from graph.subscription.feed import ChangeFeed
@@ -76,6 +77,7 @@ def create_app(
         if database is not None:
             yield
             await app.state.changes.close()
+            await app.state.retrieval.close()
             return
         if migrate or settings.database.database_url is None:
             await migrate_as_owner(settings.database)
@@ -90,6 +92,7 @@ def create_app(
             yield
         finally:
             await app.state.changes.close()
+            await app.state.retrieval.close()
             await db.close()
 
     app = Starlette(
@@ -116,6 +119,9 @@ def create_app(
         BodyLimitMiddleware,
         max_bytes=settings.max_body_bytes,
         max_upload_bytes=settings.max_upload_bytes,
+    )
+    app.state.retrieval = RetrievalRecorder(
+        lambda: app.state.db, settings.retrieval, app.state.metrics.retrieval_dropped
     )
     # Outside the body limit, so a browser can read a 413 (and every other answer) too;
     # inside Observe, so preflights are logged and counted like any request.

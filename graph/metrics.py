@@ -85,6 +85,11 @@ class Metrics:
             "khub_rate_limited", "Requests refused by a rate limit, by reason.",
             ["reason"], registry=r,
         )  # fmt: skip
+        self.retrieval_dropped = Counter(
+            "khub_retrieval_history_dropped", "Retrieval history entries dropped: the "
+            "writer's queue was full (overload) or their batch failed to write.",
+            ["reason"], registry=r,
+        )  # fmt: skip
         self.pool_wait = Histogram(
             "khub_db_pool_wait_seconds", "Time an operation waited for its database connection.",
             buckets=WAIT_BUCKETS, registry=r,

@@ -36,6 +36,9 @@ from graph.knowledge.queries import KnowledgeQueries
 from graph.knowledge.schema import KnowledgeMutations
 from graph.knowledge.similarity import SimilarityQueries
 from graph.knowledge.traversal import TraversalQueries
+from graph.retrieval.insights import RetrievalInsightsQueries
+from graph.retrieval.schema import RetrievalMutations
+from graph.retrieval.types import RetrievalQuery
 from graph.settings import ServerSettings
 from graph.subscription.schema import Subscription as BaseSubscription
 from graph.two_factor.schema import TwoFactorMutations
@@ -58,6 +61,7 @@ def query_type() -> type:
         AuditQueries,
         ConversationQueries,
         JobQueries,
+        RetrievalInsightsQueries,
     ):
         node: relay.Node | None = strawberry.field(
             resolver=resolve_node,
@@ -84,6 +88,7 @@ class Mutation(
     ConversationMutations,
     TwoFactorMutations,
     JobMutations,
+    RetrievalMutations,
 ):
     pass
 
@@ -110,7 +115,7 @@ def build_schema(settings: ServerSettings | None = None) -> Schema:
         query=query_type(),
         mutation=Mutation,
         subscription=Subscription,
-        types=[*ERROR_TYPES, AuditEvent],
+        types=[*ERROR_TYPES, AuditEvent, RetrievalQuery],
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=settings.production, scalar_map=SCALARS),
     )

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from graph.cors import CorsSettings
 from graph.persisted.settings import PersistedSettings
+from graph.retrieval.settings import RetrievalSettings
 from persistence.rate_limits import Budget
 from persistence.settings import Settings
 
@@ -82,6 +83,7 @@ class ServerSettings:
     download_url_ttl_seconds: int = 900
     max_upload_bytes: int = 50 * 1024 * 1024
     """The body limit of a multipart upload (the GraphQL multipart request spec)."""
+    retrieval: RetrievalSettings = field(default_factory=RetrievalSettings)
     database: Settings = field(default_factory=Settings)
 
     def __post_init__(self) -> None:
@@ -162,5 +164,6 @@ class ServerSettings:
                 "KHUB_DOWNLOAD_URL_TTL_SECONDS", cls.download_url_ttl_seconds
             ),
             max_upload_bytes=_int("KHUB_MAX_UPLOAD_BYTES", cls.max_upload_bytes),
+            retrieval=RetrievalSettings.from_env(),
             database=Settings.from_env(),
         )

@@ -15,6 +15,13 @@ from persistence.job.models import Job, JobStatus
 from persistence.knowledge.models import EMBEDDING_DIMENSIONS, KnowledgeEdge, KnowledgeNode
 from persistence.persisted.models import PersistedDocument
 from persistence.rate_limits import RateLimit
+from persistence.retrieval.models import (
+    RetrievalDailyDocument,
+    RetrievalDailyDuration,
+    RetrievalDailyText,
+    RetrievalFeedback,
+    RetrievalQuery,
+)
 from persistence.transfer.models import ImportKey
 from persistence.two_factor.models import TwoFactorChallenge, UserTwoFactor
 from persistence.user.models import (
@@ -51,6 +58,11 @@ __all__ = [
     "Organization",
     "PersistedDocument",
     "RateLimit",
+    "RetrievalDailyDocument",
+    "RetrievalDailyDuration",
+    "RetrievalDailyText",
+    "RetrievalFeedback",
+    "RetrievalQuery",
     "Role",
     "Tag",
     "TwoFactorChallenge",

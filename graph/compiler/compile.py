@@ -50,6 +50,10 @@ SENTINEL = '"\\ue000khub:reference"'
 a field the caller may not read): the result is then discarded for the reference's."""
 SENTINEL_SQL = literal_column("'" + SENTINEL + "'::json")
 
+HITS_SEPARATOR = "\x1e"
+"""Between the data and the searches' hits: a control character, which JSON text escapes."""
+HITS_SEPARATOR_SQL = "chr(30)"
+
 MAX_PAIRS = 50  # json_build_object takes at most 100 arguments
 
 
@@ -86,6 +90,8 @@ class Compiler:
         self.scope = Scope(organization_id=ORGANIZATION, user_id=USER, is_admin=is_admin)  # type: ignore[arg-type]
         self.params = Params()
         self.uses_sentinel = False
+        self.searches: list[tuple[Getter, ColumnElement[Any]]] = []
+        """Each search root field's call description and hits (`search.record_hits`)."""
 
     def page_size(self, getter: Getter, site: ArgSite) -> ColumnElement[Any]:
         """A page size: written into the SQL when the document writes out the window's
@@ -104,7 +110,12 @@ class Compiler:
         pairs = []
         for key, nodes in self.collector.fields(root, [operation.selection_set]).items():
             pairs.append((key, self.root_field(root, key, nodes)))
-        return select(cast(json_object(pairs), Text))
+        data = cast(json_object(pairs), Text)
+        if self.searches:
+            # the searches' hits follow the data, after a separator JSON text never holds
+            hits = cast(func.json_build_array(*(h for _, h in self.searches)), Text)
+            data = data.concat(literal_column(HITS_SEPARATOR_SQL, Text)).concat(hits)
+        return select(data)
 
     def root_field(self, root: GraphQLObjectType, key: str, nodes: list[FieldNode]) -> Any:
         from graph.compiler.connections import root_connection

@@ -11,6 +11,8 @@ path produced it in `X-Khub-Execution`.
 from __future__ import annotations
 
 import logging
+import time
+import uuid
 from typing import Any
 
 import orjson
@@ -20,12 +22,14 @@ from starlette.responses import Response
 
 from graph import request_record, tracing
 from graph.compiler.arguments import Env, Fallback
+from graph.compiler.compile import HITS_SEPARATOR
 from graph.compiler.document import Documents, Operation
 from graph.compiler.known_callers import Credential, KnownCallers, guard_values
 from graph.compiler.plan import Plan, coerce, plan_for
 from graph.context import Context
 from graph.core import cost_limit, rate_limit
 from graph.http_errors import json_depth
+from graph.retrieval import entries
 
 log = logging.getLogger("khub.compiler")
 
@@ -112,9 +116,11 @@ class CompiledReads:
                 )
                 if isinstance(plan, str):
                     return plan
-            values = plan.values(env, canonical)
+            prepared = plan.values(env, canonical)
         except Fallback as reason:
             return f"a precondition fails: {reason}"
+        values = prepared.values
+        started = time.perf_counter()
         if known is not None:
             guard = guard_values(known, credential, self.settings.database.statement_timeout_ms)  # type: ignore[arg-type]
             text = await _execute(context, plan.guarded_sql, values + guard)
@@ -125,9 +131,28 @@ class CompiledReads:
             text = await _execute(context, plan.sql, values)
         if text is None:
             return FAILED
+        if plan.searches:
+            text, _, hits = text.rpartition(HITS_SEPARATOR)
         if not plan.answered(text):
             return "the reference would report an error"
+        if plan.searches:
+            duration_ms = (time.perf_counter() - started) * 1000
+            _record(context, prepared.searches, orjson.loads(hits), duration_ms)
         return _response(context.request, text, cost_limit.report(context))
+
+
+def _record(context: Any, calls: tuple[Any, ...], hits: list[Any], duration_ms: float) -> None:
+    """The compiled searches' retrieval history, as the reference's resolvers record it."""
+    for call, found in zip(calls, hits, strict=True):
+        entry = entries.search_entry(
+            context.viewer,
+            query=call.query,
+            filters=call.filters,
+            conversation=call.conversation,
+            hits=[(uuid.UUID(hit_id), rank) for hit_id, rank in found],
+            duration_ms=duration_ms,
+        )
+        entries.record(context.request, entry)
 
 
 def _viewer_binds(viewer: Any) -> dict[str, Any]:

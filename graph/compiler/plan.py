@@ -35,6 +35,14 @@ class Bind:
 
 
 @dataclass(frozen=True)
+class Prepared:
+    """A request's parameters, and the calls of its searches (`graph/retrieval/entries.py`)."""
+
+    values: tuple[Any, ...]
+    searches: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
 class Plan:
     """One statement's text and its positional parameters.
 
@@ -49,7 +57,10 @@ class Plan:
     uses_sentinel: bool
     guarded_sql: str
     """The statement inside the one that also authenticates (`known_callers`)."""
-    _by_variables: OrderedDict[bytes, tuple[Any, ...]] = field(
+    searches: tuple[Any, ...] = ()
+    """Per search root field, how its call is described for the retrieval history; its hits
+    follow the data in the statement's text (`Compiler.operation`)."""
+    _by_variables: OrderedDict[bytes, Prepared] = field(
         default_factory=OrderedDict, compare=False, repr=False
     )
 
@@ -57,9 +68,9 @@ class Plan:
         """Whether values were made for these variables (their canonical JSON) already."""
         return variables is not None and variables in self._by_variables
 
-    def values(self, env: Env, variables: bytes | None) -> tuple[Any, ...]:
+    def values(self, env: Env, variables: bytes | None) -> Prepared:
         """The statement's parameters for `env`, whose variables' canonical JSON is
-        `variables` (None: not to be kept)."""
+        `variables` (None: not to be kept), and its searches' calls."""
         known = None if variables is None else self._by_variables.get(variables)
         if known is None:
             known = self._values(env)
@@ -67,15 +78,19 @@ class Plan:
                 self._by_variables[variables] = known
                 if len(self._by_variables) > MAX_VALUES_PER_PLAN:
                     self._by_variables.popitem(last=False)
-        return tuple(
+        values = tuple(
             bind.value(env) if bind.name in VIEWER_BINDS else value
-            for bind, value in zip(self.binds, known, strict=True)
+            for bind, value in zip(self.binds, known.values, strict=True)
         )
+        return Prepared(values, known.searches)
 
-    def _values(self, env: Env) -> tuple[Any, ...]:
+    def _values(self, env: Env) -> Prepared:
         try:
-            return tuple(
-                None if bind.name in VIEWER_BINDS else bind.value(env) for bind in self.binds
+            return Prepared(
+                tuple(
+                    None if bind.name in VIEWER_BINDS else bind.value(env) for bind in self.binds
+                ),
+                tuple(describe(env) for describe in self.searches),
             )
         except Fallback:
             raise
@@ -126,6 +141,7 @@ def build(schema: Any, operation: Operation, env: Env, *, is_admin: bool, dialec
         binds=tuple(binds),
         uses_sentinel=compiler.uses_sentinel,
         guarded_sql=known_callers.guarded(sql, len(binds)),
+        searches=tuple(call for call, _ in compiler.searches),
     )
 
 

@@ -32,6 +32,9 @@ from graph.compiler import sqljson
 from graph.compiler.arguments import ArgSite, Env, Fallback, Uncompilable
 from graph.compiler.compile import Compiler, json_object
 from graph.compiler.connections import ROW_NUMBER, Page, _symbolic_filter, connection
+from graph.core.errors import BadUserInput
+from graph.retrieval import entries
+from graph.retrieval.entries import SearchCall
 from persistence.document import search
 from persistence.document.models import Document
 from persistence.errors import DomainError
@@ -49,6 +52,31 @@ class _Filter:
     def filter(args: dict[str, Any]) -> Any:
         given = args.get("filter")
         return given.to_domain() if given is not None else search.SearchFilter()
+
+
+def record_hits(compiler: Compiler, site: ArgSite, window: Any, size: Any) -> None:
+    """Declare the search's hits (id and rank, best first) to the compiler, which returns
+    them next to the data for the retrieval history; and how the call is described."""
+    on_page = window.c[ROW_NUMBER] <= size
+    pair = func.json_build_array(window.c.id, window.c[RANK_KEY])
+    hits = select(sqljson.json_list(pair, window.c[ROW_NUMBER].asc())).where(on_page)
+
+    def call(env: Env) -> SearchCall:
+        given = env.args(site)
+        filter = given.get("filter")
+        try:
+            conversation = entries.conversation_id(given.get("conversation_id"))
+        except BadUserInput as error:
+            raise Fallback(error.message) from error
+        return SearchCall(
+            query=given["query"],
+            filters=entries.search_filters(
+                filter.to_domain() if filter is not None else search.SearchFilter()
+            ),
+            conversation=conversation,
+        )
+
+    compiler.searches.append((call, hits.scalar_subquery()))
 
 
 def search_connection(
@@ -110,13 +138,15 @@ def search_connection(
         )
     ordering = (real_rank.desc(), ranked.c.id.asc())
     number = func.row_number().over(order_by=ordering).label(ROW_NUMBER)
+    # A CTE, read twice: by the page and by the hits the history records (`record_hits`).
     window = (
         select(ranked, cast(real_rank, Double).label(RANK_KEY), number)
         .where(*conditions)
         .order_by(*ordering)
         .limit(sqljson.one_more(size))
-        .subquery()
+        .cte(f"search_{len(compiler.searches)}")
     )
+    record_hits(compiler, site, window, size)
     # the page's documents, and their snippets: for the rows of the page only
     on_page = and_(Document.organization_id == window.c.organization_id, Document.id == window.c.id)
     page_rows = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from typing import Annotated
 
@@ -15,6 +16,8 @@ from graph.core.ids import query_row_id
 from graph.core.pagination import Connection, bad_input, build, window
 from graph.core.permissions import IsAuthenticated
 from graph.document.types import Document
+from graph.retrieval import entries
+from graph.retrieval.arguments import CONVERSATION_ID
 from persistence import errors as domain
 from persistence.document import search
 
@@ -127,11 +130,14 @@ class SearchQueries:
             HighlightOptions | None,
             strawberry.argument(description="How snippets mark the matches."),
         ] = None,
+        conversation_id: CONVERSATION_ID = None,
     ) -> Connection[SearchHit]:
         context = info.context
         scope = context.viewer.scope()
         conditions = filter.to_domain() if filter else search.SearchFilter()
         marks = highlight.to_domain() if highlight else search.Highlight()
+        conversation = entries.conversation_id(conversation_id)
+        started = time.perf_counter()
         try:
             async with context.operation.session() as session:
                 page = await search.search(
@@ -148,6 +154,15 @@ class SearchQueries:
             )
             for hit in page.items
         ]
+        entry = entries.search_entry(
+            context.viewer,
+            query=query,
+            filters=entries.search_filters(conditions),
+            conversation=conversation,
+            hits=[(hit.document.id, hit.rank) for hit in page.items],
+            duration_ms=(time.perf_counter() - started) * 1000,
+        )
+        entries.record(context.request, entry)
 
         async def count() -> int:
             async with context.operation.session() as session:

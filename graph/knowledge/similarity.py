@@ -8,6 +8,7 @@ clients that need to tell these apart read `node(id) { ... on KnowledgeNode { ha
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
@@ -18,6 +19,8 @@ from graph.core.errors import BadUserInput
 from graph.core.ids import query_row_id
 from graph.core.pagination import bad_input
 from graph.core.permissions import IsAuthenticated
+from graph.retrieval import entries
+from graph.retrieval.arguments import CONVERSATION_ID
 from persistence import errors as domain
 from persistence.knowledge.models import EMBEDDING_DIMENSIONS
 from persistence.knowledge.similarity import MAX_RESULTS, KnowledgeSimilarity, Similar
@@ -87,11 +90,14 @@ class SimilarityQueries:
                 description="Only nodes of these types (an empty list matches none)."
             ),
         ] = None,
+        conversation_id: CONVERSATION_ID = None,
     ) -> list[SimilarNode]:
         if (to is None) == (vector is None):
             raise BadUserInput("give exactly one of `to` and `vector`", "to")
         node_id = query_row_id(to, "KnowledgeNode", field="to")
+        conversation = entries.conversation_id(conversation_id)
         limit = DEFAULT_FIRST if first is None else first
+        started = time.perf_counter()
         try:
             async with info.context.operation.session() as session:
                 search = KnowledgeSimilarity(session, info.context.viewer.scope())
@@ -102,4 +108,13 @@ class SimilarityQueries:
                     found = await search.nearest(vector, first=limit, node_types=node_types)
         except domain.ValidationError as error:
             raise bad_input(error) from error
+        entry = entries.similar_entry(
+            info.context.viewer,
+            source_node_id=node_id,
+            node_types=node_types,
+            conversation=conversation,
+            hits=[(s.node.id, s.distance) for s in found],
+            duration_ms=(time.perf_counter() - started) * 1000,
+        )
+        entries.record(info.context.request, entry)
         return [SimilarNode.of(s) for s in found]

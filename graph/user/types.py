@@ -16,6 +16,7 @@ from graph.core.pagination import Connection, nested_connection
 from graph.core.permissions import IsSelfOrAdmin
 from graph.core.types import RowType
 from graph.document.loaders import DocumentsByOwnerLoader
+from graph.retrieval.recent import recent_queries
 from graph.user.loaders import (
     ApiKeyByIdLoader,
     OrganizationByIdLoader,
@@ -69,6 +70,7 @@ class User(RowType, LoadedNode):
     documents: Connection[DocumentRef] = nested_connection(
         DocumentsByOwnerLoader, description="Documents this user owns that the caller may see."
     )
+    recent_queries = recent_queries
 
 
 @strawberry.enum(description="What an API key may do.")

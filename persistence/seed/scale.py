@@ -40,6 +40,7 @@ from persistence.seed.copy import (
     restore_after_load,
     vector_codec,
 )
+from persistence.seed.history import HISTORY_PER_DOCUMENT, load_history
 from persistence.seed.scale_rows import (
     ANNOTATION_COLUMNS,
     DOCUMENT_COLUMNS,
@@ -127,6 +128,11 @@ async def load_scale(
     counts.update(
         await scale_conversations(session, scope, rng, users, documents, first_run=created)
     )
+    progress("retrieval history", 0, 1)
+    counts["retrieval_queries"] = await load_history(
+        session, org.id, calls=documents * HISTORY_PER_DOCUMENT
+    )
+    progress("retrieval history", 1, 1)
     await AuditRepository(session, scope).record(
         action="organization.seed",
         entity_type="organization",

@@ -34,6 +34,7 @@ SCALARS: dict[str, list[Any]] = {
     "Int": [2, 1, 5, 101],
     "Float": [0.5, 1.0],
     "Boolean": [True, False],
+    "Date": ["2026-01-05", "2026-01-06"],
 }
 
 

@@ -22,7 +22,13 @@ from tests.differential.values import Dataset
 # Fields the compiler documents as not compilable, as "Type.field" (root fields as
 # "Query.field"); generation leaves them out, so the compiled share is measured without them.
 # docs/decisions.md, "Compiled read path": similarNodes is an approximate index search.
-NOT_COMPILABLE: tuple[str, ...] = ("Query.similarNodes",)
+# "Retrieval history and insights": the insights, a user's recent queries and a recorded
+# call's hits have Python resolvers.
+NOT_COMPILABLE: tuple[str, ...] = (
+    "Query.similarNodes",
+    "Query.retrievalInsights",
+    "User.recentQueries",
+)
 
 # Mostly small pages and depths; 0 and 101 now and then, which every path must reject alike
 # (0 is a valid page size but not a valid depth). Hypothesis favours the ends of a list.

@@ -135,7 +135,8 @@ def _scalars(target: Target) -> dict[str, st.SearchStrategy[graphql.ValueNode]]:
         lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner),
         max_leaves=8,
     ).map(lambda value: nodes.String(json.dumps(value)))
-    return {"ID": ids, "DateTime": datetimes, "JSON": json_values}
+    dates = st.dates().map(lambda value: nodes.String(value.isoformat()))
+    return {"ID": ids, "DateTime": datetimes, "Date": dates, "JSON": json_values}
 
 
 def _operations(target: Target, principals: list[str]) -> list[tuple[str, str]]:

@@ -1,0 +1,1 @@
+"""Retrieval history, feedback and insights (issue 11)."""

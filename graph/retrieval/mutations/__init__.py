@@ -1,0 +1,1 @@
+"""Mutations of the retrieval history, one per module."""

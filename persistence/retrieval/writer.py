@@ -1,0 +1,188 @@
+"""Writing the retrieval history in batches, with its rollups; and expiring it.
+
+A batch is written per organization (row-level security confines a transaction to one):
+ONE multi-row INSERT of the history rows, then one upsert per rollup table with the batch's
+counts added up first (an upsert may touch a row once per statement).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, func, select, text
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from persistence.database import scope_transaction
+from persistence.ids import new_id
+from persistence.retrieval.models import (
+    SEARCH,
+    RetrievalDailyDocument,
+    RetrievalDailyDuration,
+    RetrievalDailyText,
+    RetrievalQuery,
+    duration_bucket,
+    rollup_text,
+)
+
+
+@dataclass(frozen=True)
+class RetrievalEntry:
+    """One retrieval call as recorded: the same whichever execution path answered it."""
+
+    organization_id: uuid.UUID
+    kind: str
+    query_text: str | None
+    source_node_id: uuid.UUID | None
+    filters: dict[str, Any]
+    hit_ids: list[uuid.UUID]
+    hit_scores: list[float]
+    duration_ms: float
+    user_id: uuid.UUID | None
+    api_key_id: uuid.UUID | None
+    conversation_id: uuid.UUID | None
+    created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    id: uuid.UUID = field(default_factory=new_id)
+
+    def row(self) -> dict[str, Any]:
+        return {**asdict(self), "hit_count": len(self.hit_ids)}
+
+
+async def write(
+    connection: AsyncConnection, entries: Sequence[RetrievalEntry], *, statement_timeout_ms: int
+) -> None:
+    """Write `entries` and their rollups: one transaction per organization among them."""
+    by_organization: dict[uuid.UUID, list[RetrievalEntry]] = {}
+    for entry in entries:
+        by_organization.setdefault(entry.organization_id, []).append(entry)
+    for organization_id, rows in by_organization.items():
+        async with connection.begin():
+            await scope_transaction(
+                connection,
+                organization_id=organization_id,
+                statement_timeout_ms=statement_timeout_ms,
+            )
+            await connection.execute(insert(RetrievalQuery), [e.row() for e in rows])
+            await _roll_up(connection, organization_id, rows)
+
+
+async def _roll_up(
+    connection: AsyncConnection, organization_id: uuid.UUID, entries: list[RetrievalEntry]
+) -> None:
+    durations: Counter[tuple[date, int]] = Counter()
+    zero_durations: Counter[tuple[date, int]] = Counter()
+    texts: Counter[tuple[date, str]] = Counter()
+    zero_texts: Counter[tuple[date, str]] = Counter()
+    documents: Counter[tuple[date, uuid.UUID]] = Counter()
+    for entry in entries:
+        day = entry.created_at.astimezone(UTC).date()
+        bucket = (day, duration_bucket(entry.duration_ms))
+        durations[bucket] += 1
+        zero_durations[bucket] += not entry.hit_ids
+        if entry.kind == SEARCH and entry.query_text is not None:
+            key = (day, rollup_text(entry.query_text))
+            texts[key] += 1
+            zero_texts[key] += not entry.hit_ids
+            for document_id in entry.hit_ids:
+                documents[(day, document_id)] += 1
+    await _add(
+        connection,
+        RetrievalDailyDuration,
+        ("day", "duration_bucket"),
+        [
+            {"day": d, "duration_bucket": b, "queries": n, "zero_hit_queries": zero_durations[d, b]}
+            for (d, b), n in durations.items()
+        ],
+        organization_id,
+    )
+    await _add(
+        connection,
+        RetrievalDailyText,
+        ("day", "text"),
+        [
+            {"day": d, "text": t, "queries": n, "zero_hit_queries": zero_texts[d, t]}
+            for (d, t), n in texts.items()
+        ],
+        organization_id,
+    )
+    await _add(
+        connection,
+        RetrievalDailyDocument,
+        ("document_id", "day"),
+        [{"day": d, "document_id": i, "returned": n} for (d, i), n in documents.items()],
+        organization_id,
+    )
+
+
+async def _add(
+    connection: AsyncConnection,
+    model: Any,
+    key: tuple[str, ...],
+    rows: list[dict[str, Any]],
+    organization_id: uuid.UUID,
+) -> None:
+    """Add the counts of `rows` to the rollup's rows with the same key (made if absent)."""
+    if not rows:
+        return
+    stmt = insert(model).values(
+        [{"organization_id": organization_id, "id": new_id(), **row} for row in rows]
+    )
+    counts = [c for c in rows[0] if c not in key]
+    table = model.__table__
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["organization_id", *key],
+        set_={c: table.c[c] + stmt.excluded[c] for c in counts} | {"updated_at": func.now()},
+    )
+    await connection.execute(stmt)
+
+
+async def organizations_with_history(connection: AsyncConnection) -> list[uuid.UUID]:
+    """Every organization with rolled-up history (through a SECURITY DEFINER function)."""
+    async with connection.begin():
+        rows = await connection.execute(text("SELECT * FROM khub_retrieval_organizations()"))
+        return [row[0] for row in rows]
+
+
+async def expire(
+    connection: AsyncConnection,
+    organization_id: uuid.UUID,
+    *,
+    days: int,
+    limit: int,
+    statement_timeout_ms: int,
+    now: datetime | None = None,
+) -> int:
+    """Delete up to `limit` history rows older than `days` (and the rollups of days before
+    the cutoff's) in one short transaction; how many history rows went."""
+    cutoff = (now or datetime.now(UTC)) - timedelta(days=days)
+    async with connection.begin():
+        await scope_transaction(
+            connection, organization_id=organization_id, statement_timeout_ms=statement_timeout_ms
+        )
+        oldest = (
+            select(RetrievalQuery.id)
+            .where(
+                RetrievalQuery.organization_id == organization_id,
+                RetrievalQuery.created_at < cutoff,
+            )
+            .order_by(RetrievalQuery.created_at)
+            .limit(limit)
+        )
+        result = await connection.execute(
+            delete(RetrievalQuery).where(
+                RetrievalQuery.organization_id == organization_id,
+                RetrievalQuery.id.in_(oldest.scalar_subquery()),
+            )
+        )
+        for model in (RetrievalDailyDuration, RetrievalDailyText, RetrievalDailyDocument):
+            await connection.execute(
+                delete(model).where(
+                    model.organization_id == organization_id, model.day < cutoff.date()
+                )
+            )
+        return result.rowcount  # type: ignore[attr-defined,no-any-return]
