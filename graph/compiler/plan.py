@@ -10,7 +10,7 @@ from typing import Any
 from graphql.execution.values import get_variable_values
 
 from graph.compiler import known_callers
-from graph.compiler.arguments import Env, Fallback, Uncompilable
+from graph.compiler.arguments import Env, Fallback, Getter, Uncompilable
 from graph.compiler.compile import ORGANIZATION, SENTINEL, USER, Compiler
 from graph.compiler.document import Operation
 from graph.compiler.selection import Collector
@@ -60,6 +60,10 @@ class Plan:
     searches: tuple[Any, ...] = ()
     """Per search root field, how its call is described for the retrieval history; its hits
     follow the data in the statement's text (`Compiler.operation`)."""
+    checks: tuple[Getter, ...] = ()
+    """The getters of parameters the statement does not use (every field that would read
+    them is skipped): still run, since each also checks its argument, and the reference
+    refuses a bad argument whatever is selected below the field."""
     _by_variables: OrderedDict[bytes, Prepared] = field(
         default_factory=OrderedDict, compare=False, repr=False
     )
@@ -86,6 +90,8 @@ class Plan:
 
     def _values(self, env: Env) -> Prepared:
         try:
+            for check in self.checks:
+                check(env)
             return Prepared(
                 tuple(
                     None if bind.name in VIEWER_BINDS else bind.value(env) for bind in self.binds
@@ -135,6 +141,8 @@ def build(schema: Any, operation: Operation, env: Env, *, is_admin: bool, dialec
                 processor=bind.type.bind_processor(dialect),
             )
         )
+    used = set(compiled.positiontup or ())
+    checks = tuple(g for name, g in compiler.params.getters.items() if name not in used)
     sql = f"{known_callers.MARK} {compiled.string}"
     return Plan(
         sql=sql,
@@ -142,6 +150,7 @@ def build(schema: Any, operation: Operation, env: Env, *, is_admin: bool, dialec
         uses_sentinel=compiler.uses_sentinel,
         guarded_sql=known_callers.guarded(sql, len(binds)),
         searches=tuple(call for call, _ in compiler.searches),
+        checks=checks,
     )
 
 

@@ -183,3 +183,18 @@ async def test_bad_neighbor_arguments_fall_back_to_the_reference_error(
     assert compiled.execution == "reference"
     assert compiled.json == reference.json
     assert compiled.json["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+async def test_a_bad_root_id_is_refused_even_when_no_field_reads_the_walk(
+    both: Both, world: World, corpus: Corpus
+) -> None:
+    skipped = """query ($roots: [ID!]!) {
+      knowledgeSubgraph(rootIds: $roots) { truncated @include(if: false) }
+    }"""
+    tag = to_base64("Tag", corpus.ids["tags"][0])
+
+    compiled, reference = await both(skipped, {"roots": [tag]}, token=world.viewer.token)
+
+    assert compiled.execution == "reference"
+    assert compiled.json == reference.json
+    assert compiled.json["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
