@@ -31,6 +31,10 @@ from graph.knowledge.queries import KnowledgeQueries
 from graph.knowledge.schema import KnowledgeMutations
 from graph.knowledge.similarity import SimilarityQueries
 from graph.knowledge.traversal import TraversalQueries
+from graph.organization.queries import OrganizationQueries
+from graph.organization.schema import OrganizationMutations
+from graph.resource.queries import ResourceQueries
+from graph.resource.schema import ResourceMutations
 from graph.settings import ServerSettings
 from graph.subscription.schema import Subscription
 from graph.user.queries import UserQueries
@@ -50,6 +54,8 @@ def query_type() -> type:
         TraversalQueries,
         SimilarityQueries,
         AuditQueries,
+        ResourceQueries,
+        OrganizationQueries,
     ):
         node: relay.Node | None = strawberry.field(
             resolver=resolve_node,
@@ -68,7 +74,14 @@ def query_type() -> type:
 
 
 @strawberry.type(description="Everything a client can change. Each takes one `input`.")
-class Mutation(UserMutations, DocumentMutations, CollectionMutations, KnowledgeMutations):
+class Mutation(
+    UserMutations,
+    DocumentMutations,
+    CollectionMutations,
+    KnowledgeMutations,
+    ResourceMutations,
+    OrganizationMutations,
+):
     pass
 
 

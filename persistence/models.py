@@ -5,8 +5,10 @@ from persistence.base import Base
 from persistence.collection.models import Collection, Visibility
 from persistence.document.models import Annotation, Document, DocumentStatus, DocumentTag, Tag
 from persistence.knowledge.models import EMBEDDING_DIMENSIONS, KnowledgeEdge, KnowledgeNode
+from persistence.organization_settings import OrganizationSettingsRow
 from persistence.persisted.models import PersistedDocument
 from persistence.rate_limits import RateLimit
+from persistence.resource.models import Resource, ResourceDocument, ResourceNode
 from persistence.user.models import (
     ApiKey,
     LoginThrottle,
@@ -31,8 +33,12 @@ __all__ = [
     "KnowledgeNode",
     "LoginThrottle",
     "Organization",
+    "OrganizationSettingsRow",
     "PersistedDocument",
     "RateLimit",
+    "Resource",
+    "ResourceDocument",
+    "ResourceNode",
     "Role",
     "Tag",
     "User",

@@ -19,6 +19,7 @@ from graph.core.errors import Error, ValidationError
 from graph.core.input_check import refusal_for
 from graph.user.types import User
 from persistence.audit.repository import AuditRepository
+from persistence.organization_settings import settings_for
 from persistence.scope import Scope
 from persistence.user import throttle
 from persistence.user.credentials import SessionRepository
@@ -106,9 +107,8 @@ async def resolve(info: strawberry.Info, input: LoginInput) -> LoginResult:
         client_address=context.client_address,
     )
     async with operation.apart(org_id) as session:
-        reservation = await throttle.reserve(
-            session, keys, policy=throttle.Policy.from_settings(settings)
-        )
+        policy = await throttle.policy_for(session, settings, org_id)
+        reservation = await throttle.reserve(session, keys, policy=policy)
         user = None
         if reservation.admitted and org_id is not None:
             user = await UserRepository(session, Scope.system(org_id)).find_by_login(input.login)
@@ -127,9 +127,11 @@ async def resolve(info: strawberry.Info, input: LoginInput) -> LoginResult:
         await throttle.succeeded(session, keys, reservation)
         users = UserRepository(session, scope)
         await users.record_login_success(user.id)
+        governing = await settings_for(session, org_id)
+        lifetime = governing.session_lifetime_seconds or settings.session_ttl_seconds
         token, row = await SessionRepository(session, scope).open(
             user.id,
-            ttl=timedelta(seconds=settings.session_ttl_seconds),
+            ttl=timedelta(seconds=lifetime),
             client_address=context.client_address,
             user_agent=context.user_agent,
         )
