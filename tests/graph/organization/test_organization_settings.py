@@ -163,7 +163,9 @@ async def test_concurrent_first_changes_never_both_win(gql: GraphQLClient, world
 async def test_only_admins_read_and_change_settings(gql: GraphQLClient, world: World) -> None:
     read = await gql(SETTINGS, token=world.editor.token)
     change = await gql(
-        UPDATE, {"input": {"expectedVersion": 0, "deletedRetentionDays": 5}}, token=world.editor.token
+        UPDATE,
+        {"input": {"expectedVersion": 0, "deletedRetentionDays": 5}},
+        token=world.editor.token,
     )
     anonymous = await gql(SETTINGS)
 
