@@ -22,7 +22,7 @@ from tests.differential.values import Dataset
 # Fields the compiler documents as not compilable, as "Type.field" (root fields as
 # "Query.field"); generation leaves them out, so the compiled share is measured without them.
 # docs/decisions.md, "Compiled read path": similarNodes is an approximate index search.
-NOT_COMPILABLE: tuple[str, ...] = ("Query.similarNodes",)
+NOT_COMPILABLE: tuple[str, ...] = ("Query.similarNodes", "Query.organizationSettings")
 
 # Mostly small pages and depths; 0 and 101 now and then, which every path must reject alike
 # (0 is a valid page size but not a valid depth). Hypothesis favours the ends of a list.
@@ -45,6 +45,8 @@ ID_TYPES = {
     "toId": "KnowledgeNode",
     "to": "KnowledgeNode",
     "rootIds": "KnowledgeNode",
+    "documentId": "Document",
+    "knowledgeNodeId": "KnowledgeNode",
 }
 
 
