@@ -48,4 +48,4 @@ async def write_resources(
             document_ids=[docs[d].id for d in documents],
             node_ids=[nodes[n].id for n in linked],
         )
-    dataset.remember("Resource", rows, "title", "created_at", "quality_score", "usage_count")
+    dataset.remember("Resource", rows, "title", "quality_score")
