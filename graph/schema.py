@@ -36,6 +36,10 @@ from graph.knowledge.queries import KnowledgeQueries
 from graph.knowledge.schema import KnowledgeMutations
 from graph.knowledge.similarity import SimilarityQueries
 from graph.knowledge.traversal import TraversalQueries
+from graph.organization.queries import OrganizationQueries
+from graph.organization.schema import OrganizationMutations
+from graph.resource.queries import ResourceQueries
+from graph.resource.schema import ResourceMutations
 from graph.retrieval.insights import RetrievalInsightsQueries
 from graph.retrieval.schema import RetrievalMutations
 from graph.retrieval.types import RetrievalQuery
@@ -62,6 +66,8 @@ def query_type() -> type:
         ConversationQueries,
         JobQueries,
         RetrievalInsightsQueries,
+        ResourceQueries,
+        OrganizationQueries,
     ):
         node: relay.Node | None = strawberry.field(
             resolver=resolve_node,
@@ -89,6 +95,8 @@ class Mutation(
     TwoFactorMutations,
     JobMutations,
     RetrievalMutations,
+    ResourceMutations,
+    OrganizationMutations,
 ):
     pass
 

@@ -13,8 +13,10 @@ from persistence.document.models import Annotation, Document, DocumentStatus, Do
 from persistence.file.models import JobFile
 from persistence.job.models import Job, JobStatus
 from persistence.knowledge.models import EMBEDDING_DIMENSIONS, KnowledgeEdge, KnowledgeNode
+from persistence.organization_settings import OrganizationSettingsRow
 from persistence.persisted.models import PersistedDocument
 from persistence.rate_limits import RateLimit
+from persistence.resource.models import Resource, ResourceDocument, ResourceNode
 from persistence.retrieval.models import (
     RetrievalDailyDocument,
     RetrievalDailyDuration,
@@ -56,8 +58,12 @@ __all__ = [
     "LoginThrottle",
     "Message",
     "Organization",
+    "OrganizationSettingsRow",
     "PersistedDocument",
     "RateLimit",
+    "Resource",
+    "ResourceDocument",
+    "ResourceNode",
     "RetrievalDailyDocument",
     "RetrievalDailyDuration",
     "RetrievalDailyText",

@@ -110,6 +110,8 @@ async def test_seed_demo_loads_once_and_second_run_changes_nothing(url: str) -> 
     assert after_first["documents"] == 300
     assert after_first["knowledge_nodes"] == 300
     assert after_first["knowledge_edges"] == 600
+    assert after_first["resources"] == 6
+    assert after_first["resource_documents"] == after_first["resource_knowledge_nodes"] == 18
     for username in ("admin", "editor", "viewer"):
         assert f"{username}@demo.example" in first.stdout
     assert PASSWORD in first.stdout

@@ -59,6 +59,16 @@ class CanWriteOwnAccount(_RoleRule):
         return viewer.can_write
 
 
+class CanRecordUse(_RoleRule):
+    """Bookkeeping every member does by reading (counting a resource's use): any role,
+    through a write-scoped credential."""
+
+    message = "this needs a credential with the write scope"
+
+    def allows(self, viewer: Any, source: Any) -> bool:
+        return viewer.can_write
+
+
 class IsAdmin(_RoleRule):
     message = "this needs the ADMIN role"
 

@@ -23,6 +23,7 @@ from graph.document.loaders import (
     TagsByDocumentLoader,
 )
 from graph.knowledge.loaders import KnowledgeNodesByDocumentLoader
+from graph.resource.loaders import ResourcesByDocumentLoader
 from graph.user.loaders import UserOnRecordByIdLoader
 from graph.user.types import User
 from persistence.document import models
@@ -30,9 +31,11 @@ from persistence.document import models
 if TYPE_CHECKING:
     from graph.collection.types import Collection
     from graph.knowledge.types import KnowledgeNode
+    from graph.resource.types import Resource
 
 CollectionRef = Annotated["Collection", strawberry.lazy("graph.collection.types")]
 KnowledgeNodeRef = Annotated["KnowledgeNode", strawberry.lazy("graph.knowledge.types")]
+ResourceRef = Annotated["Resource", strawberry.lazy("graph.resource.types")]
 
 
 @strawberry.type(description="A label shared by documents, unique per organization.")
@@ -97,4 +100,9 @@ class Document(RowType, LoadedNode):
         KnowledgeNodesByDocumentLoader,
         key="id",
         description="The live knowledge nodes taken from it, by label.",
+    )
+    resources: list[ResourceRef] = related(
+        ResourcesByDocumentLoader,
+        key="id",
+        description="The live resources linked to it, best quality first.",
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry import relay
@@ -22,9 +22,15 @@ from graph.knowledge.loaders import (
     OutgoingEdgesByNodeLoader,
 )
 from graph.knowledge.traversal import TraversalDirection, neighbors_field
+from graph.resource.loaders import ResourcesByKnowledgeNodeLoader
 from persistence.knowledge import models
 from persistence.knowledge.repository import INCOMING_EDGE_COUNT, OUTGOING_EDGE_COUNT
 from persistence.knowledge.traversal import Direction
+
+if TYPE_CHECKING:
+    from graph.resource.types import Resource
+
+ResourceRef = Annotated["Resource", strawberry.lazy("graph.resource.types")]
 
 DEGREE = Counted(
     "id",
@@ -62,6 +68,11 @@ class KnowledgeNode(RowType, LoadedNode):
     )
     incoming: list[KnowledgeEdge] = related(
         IncomingEdgesByNodeLoader, key="id", description="Edges entering the node, heaviest first."
+    )
+    resources: list[ResourceRef] = related(
+        ResourcesByKnowledgeNodeLoader,
+        key="id",
+        description="The live resources linked to it, best quality first.",
     )
     neighbors = neighbors_field()
 

@@ -19,7 +19,11 @@ import uuid
 from collections import deque
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from graph.retrieval.settings import RetrievalSettings
+from persistence.database import scope_transaction
+from persistence.organization_settings import settings_for
 from persistence.retrieval import writer
 from persistence.retrieval.writer import RetrievalEntry
 
@@ -27,11 +31,17 @@ log = logging.getLogger("khub.retrieval")
 
 
 async def retention_days(
-    connection: Any, organization_id: uuid.UUID, settings: RetrievalSettings
+    connection: Any, organization_id: uuid.UUID, settings: RetrievalSettings, timeout_ms: int
 ) -> int:
-    """How long `organization_id` keeps its history: the one place an organization's own
-    setting will override the server's default."""
-    return settings.retention_days
+    """How long `organization_id` keeps its history: the shorter of the server's
+    `KHUB_RETRIEVAL_RETENTION_DAYS` (the operator's cap) and the organization's own setting."""
+    async with connection.begin():
+        await scope_transaction(
+            connection, organization_id=organization_id, statement_timeout_ms=timeout_ms
+        )
+        async with AsyncSession(bind=connection) as session:  # joins the transaction
+            governing = await settings_for(session, organization_id)
+    return min(settings.retention_days, governing.retrieval_retention_days)
 
 
 class RetrievalRecorder:
@@ -86,7 +96,7 @@ class RetrievalRecorder:
         deleted = 0
         async with database.engine.connect() as connection:
             for organization_id in await writer.organizations_with_history(connection):
-                days = await retention_days(connection, organization_id, self.settings)
+                days = await retention_days(connection, organization_id, self.settings, timeout)
                 while True:
                     count = await writer.expire(
                         connection,

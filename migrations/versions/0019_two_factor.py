@@ -6,7 +6,7 @@ every other. `secret_sealed` holds the secret encrypted under KHUB_SECRET_KEYS (
 secret itself); recovery codes and challenges are stored as SHA-256 hashes.
 
 Revision ID: 0019
-Revises: 0017
+Revises: 0018
 Create Date: 2026-12-06 10:00:00
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0019"
-down_revision: str | None = "0017"
+down_revision: str | None = "0018"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -23,8 +23,8 @@ from persistence.job.kinds import job_kind
 from persistence.job.reindex import batch_size
 from persistence.job.run import JobRun
 from persistence.knowledge.models import KnowledgeEdge, KnowledgeNode
+from persistence.organization_settings import settings_for
 
-DEFAULT_RETENTION_DAYS = 30
 PURGED: tuple[tuple[str, Any], ...] = (
     ("knowledge_edges", KnowledgeEdge),
     ("knowledge_nodes", KnowledgeNode),
@@ -34,8 +34,8 @@ PURGED: tuple[tuple[str, Any], ...] = (
 
 
 async def retention_days(session: AsyncSession, organization_id: uuid.UUID) -> int:
-    """How many days the organization keeps soft-deleted rows (the one place to read it)."""
-    return DEFAULT_RETENTION_DAYS
+    """How many days the organization keeps soft-deleted rows (its settings, 30 by default)."""
+    return (await settings_for(session, organization_id)).deleted_retention_days
 
 
 def _expired(model: Any, organization_id: uuid.UUID, cutoff: datetime) -> list[Any]:

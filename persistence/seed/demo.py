@@ -28,6 +28,7 @@ from persistence.seed.accounts import Login, create_accounts
 from persistence.seed.banks import TOPICS
 from persistence.seed.collections import collection_rows
 from persistence.seed.conversations import demo_conversations
+from persistence.seed.resources import seed_resources
 from persistence.seed.rows import DocumentTagRows
 from persistence.seed.vectors import EmbeddingSpace
 from persistence.settings import Settings
@@ -90,6 +91,9 @@ async def load_demo(
         _annotation_rows(rng, users, docs)
     )
     node_count, edge_count = await _knowledge_graph(session, scope, rng, docs, nodes, edges)
+    resources = await seed_resources(
+        session, scope, rng, owner_ids=[admin.id, editor.id], document_ids=[d.id for d in docs]
+    )
     counts = {
         "users": len(users),
         "collections": len(rows),
@@ -99,6 +103,7 @@ async def load_demo(
         "knowledge nodes": node_count,
         "knowledge edges": edge_count,
         **await demo_conversations(session, scope, rng, users, docs),
+        "resources": resources,
     }
     await AuditRepository(session, scope).record(
         action="organization.seed", entity_type="organization", entity_id=org.id, changes=counts

@@ -12,6 +12,7 @@ See docs/decisions.md, "Login throttling".
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.types import String
 
 from persistence.ids import new_id
+from persistence.organization_settings import OrganizationSettings, settings_for
 from persistence.settings import Settings
 from persistence.throttling import Verdict, address_key, seconds_until
 from persistence.user.models import LoginThrottle
@@ -55,6 +57,26 @@ class Policy:
             forget_seconds=settings.login_forget_seconds,
             known_address_seconds=settings.login_known_address_days * 24 * 3600,
         )
+
+    def governed_by(self, organization: OrganizationSettings) -> Policy:
+        """This policy with the organization's own thresholds where it set them. The
+        per-address limit spans organizations and stays the server's."""
+        return dataclasses.replace(
+            self,
+            per_login_and_address=organization.login_max_failures or self.per_login_and_address,
+            per_login=organization.login_account_max_failures or self.per_login,
+        )
+
+
+async def policy_for(
+    session: AsyncSession, settings: Settings, organization_id: uuid.UUID | None
+) -> Policy:
+    """The policy of attempts on an organization's logins: the server's, under the
+    organization's thresholds when it is known (an unknown one gets the server's)."""
+    policy = Policy.from_settings(settings)
+    if organization_id is None:
+        return policy
+    return policy.governed_by(await settings_for(session, organization_id))
 
 
 @dataclass(frozen=True)

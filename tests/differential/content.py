@@ -21,6 +21,7 @@ from persistence.knowledge.repository import KnowledgeEdgeRepository, KnowledgeN
 from persistence.scope import Scope
 from persistence.user.credentials import ApiKeyRepository
 from persistence.user.models import User
+from tests.differential.resources import write_resources
 from tests.differential.values import Dataset, at, unit_vector
 
 # key: (name, parent, owner, visibility, created, updated, deleted); parents come first.
@@ -156,7 +157,8 @@ async def write_content(
         ]
     )  # fmt: skip
     dataset.remember("Annotation", annotations)
-    await _graph(session, scope, dataset, docs)
+    nodes = await _graph(session, scope, dataset, docs)
+    await write_resources(session, scope, dataset, people, docs, nodes)
     await _audit(AuditRepository(session, scope), dataset, people, docs, collections)
     keys = ApiKeyRepository(session, scope)
     _, ci = await keys.issue(people["editor"].id, name="ci", scopes=["read"], expires_at=at(9e6))
@@ -212,7 +214,7 @@ async def _tags(repository: TagRepository, dataset: Dataset, docs: dict) -> None
     dataset.remember("Tag", tags, "name")
 
 
-async def _graph(session: AsyncSession, scope: Scope, dataset: Dataset, docs: dict) -> None:
+async def _graph(session: AsyncSession, scope: Scope, dataset: Dataset, docs: dict) -> dict:
     created = await KnowledgeNodeRepository(session, scope).create_many(
         [
             {"label": label, "node_type": kind, "properties": {"rank": i, "label": label},
@@ -234,6 +236,7 @@ async def _graph(session: AsyncSession, scope: Scope, dataset: Dataset, docs: di
         ]
     )  # fmt: skip
     dataset.remember("KnowledgeEdge", edges, "created_at", "weight")
+    return nodes
 
 
 async def _audit(

@@ -28,6 +28,7 @@ NOT_COMPILABLE: tuple[str, ...] = (
     "Query.similarNodes",
     "Query.retrievalInsights",
     "User.recentQueries",
+    "Query.organizationSettings",
 )
 
 # Mostly small pages and depths; 0 and 101 now and then, which every path must reject alike
@@ -53,6 +54,8 @@ ID_TYPES = {
     "rootIds": "KnowledgeNode",
     "participantId": "User",
     "contextId": "Document",
+    "documentId": "Document",
+    "knowledgeNodeId": "KnowledgeNode",
 }
 
 

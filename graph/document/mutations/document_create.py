@@ -17,6 +17,7 @@ from graph.document.types import Document
 from persistence.collection.repository import CollectionRepository
 from persistence.document import models
 from persistence.document.repository import DocumentRepository, TagRepository
+from persistence.organization_settings import settings_for
 
 AUDITED = ("title", "content_type", "status", "visibility", "collection_id", "owner_id")
 
@@ -29,8 +30,9 @@ class DocumentCreateInput:
     status: DocumentStatus = strawberry.field(
         default=models.DocumentStatus.DRAFT, description="Draft, published or archived."
     )
-    visibility: Visibility = strawberry.field(
-        default=models.Visibility.ORGANIZATION, description="PRIVATE: only you and admins."
+    visibility: Visibility | None = strawberry.field(
+        default=None,
+        description="PRIVATE: only you and admins; left out, the organization's default.",
     )
     collection_id: relay.GlobalID | None = strawberry.field(
         default=None, description="The collection to put it in."
@@ -58,12 +60,16 @@ async def resolve(info: strawberry.Info, input: DocumentCreateInput) -> Document
         if input.collection_id is not None:
             collection_id = row_id(input.collection_id, "Collection", field="collection_id")
             await CollectionRepository(m.session, m.scope).get(collection_id)
+        visibility = input.visibility
+        if visibility is None:
+            governing = await settings_for(m.session, m.scope.organization_id)
+            visibility = governing.default_document_visibility
         document = await DocumentRepository(m.session, m.scope).create(
             title=input.title,
             content=input.content,
             content_type=input.content_type,
             status=input.status,
-            visibility=input.visibility,
+            visibility=visibility,
             collection_id=collection_id,
             metadata_=input.metadata if input.metadata is not None else {},
             owner_id=m.viewer.user_id,

@@ -22,9 +22,9 @@ from graph.core.input_check import refusal_for
 from graph.two_factor.types import TwoFactorRequired
 from graph.user.types import User
 from persistence.audit.repository import AuditRepository
+from persistence.organization_settings import settings_for
 from persistence.scope import Scope
 from persistence.two_factor import clock
-from persistence.two_factor.policy import required_roles, two_factor_required
 from persistence.two_factor.repository import ChallengeRepository, TwoFactorRepository
 from persistence.user import throttle
 from persistence.user.credentials import SessionRepository
@@ -122,9 +122,8 @@ async def resolve(info: strawberry.Info, input: LoginInput) -> LoginResult:
         client_address=context.client_address,
     )
     async with operation.apart(org_id) as session:
-        reservation = await throttle.reserve(
-            session, keys, policy=throttle.Policy.from_settings(settings)
-        )
+        policy = await throttle.policy_for(session, settings, org_id)
+        reservation = await throttle.reserve(session, keys, policy=policy)
         user = None
         if reservation.admitted and org_id is not None:
             user = await UserRepository(session, Scope.system(org_id)).find_by_login(input.login)
@@ -182,16 +181,18 @@ async def open_session(
     scope = Scope.system(org_id)
     users = UserRepository(session, scope)
     await users.record_login_success(user.id)
+    governing = await settings_for(session, org_id)
+    lifetime = governing.session_lifetime_seconds or settings.session_ttl_seconds
     token, row = await SessionRepository(session, scope).open(
         user.id,
-        ttl=timedelta(seconds=settings.session_ttl_seconds),
+        ttl=timedelta(seconds=lifetime),
         client_address=context.client_address,
         user_agent=context.user_agent,
     )
     roles = (await users.roles_of([user.id]))[user.id]
-    setup_required = two_factor_required(
-        roles, await required_roles(session, org_id)
-    ) and not await TwoFactorRepository(session, scope).confirmed_for([user.id])
+    setup_required = governing.requires_two_factor(set(roles)) and not await TwoFactorRepository(
+        session, scope
+    ).confirmed_for([user.id])
     await AuditRepository(session, scope).record(
         action=action,
         entity_type="User",

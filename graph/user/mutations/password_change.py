@@ -82,9 +82,8 @@ async def _prove(info: strawberry.Info, input: PasswordChangeInput) -> Validatio
         client_address=context.client_address,
     )
     async with context.operation.apart(viewer.organization_id) as session:
-        reservation = await throttle.reserve(
-            session, keys, policy=throttle.Policy.from_settings(settings)
-        )
+        policy = await throttle.policy_for(session, settings, viewer.organization_id)
+        reservation = await throttle.reserve(session, keys, policy=policy)
         user = await UserRepository(session, viewer.scope()).get(viewer.user_id)
     if not reservation.admitted:
         return ValidationError(

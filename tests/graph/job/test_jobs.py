@@ -155,6 +155,43 @@ async def test_purge_deletes_rows_deleted_before_the_retention_and_keeps_the_aud
     )
 
 
+async def test_purge_keeps_what_the_organization_keeps_longer(
+    gql: GraphQLClient,
+    world: World,
+    database: Database,
+    app_database: Database,
+    worker_settings: Settings,
+) -> None:
+    org = world.organization.id
+    keep = """mutation Keep($input: OrganizationSettingsUpdateInput!) {
+      organizationSettingsUpdate(input: $input) { __typename }
+    }"""
+    given = {"input": {"expectedVersion": 0, "deletedRetentionDays": 60}}
+    assert (await gql(keep, given, token=world.admin.token))["data"] is not None
+    async with database.transaction(org) as session:
+        documents = DocumentRepository(session, Scope.system(org))
+        doc = await documents.create(title="kept", content="x", owner_id=world.admin.user.id)
+        await documents.soft_delete(doc.id)
+        await session.execute(
+            update(Document)
+            .where(Document.organization_id == org, Document.id == doc.id)
+            .values(deleted_at=func.now() - timedelta(days=31))
+        )
+    body = await gql(START_PURGE, token=world.admin.token)
+    assert body["data"]["jobStartPurge"]["__typename"] == "JobStartSuccess"
+
+    async with running(app_database, worker_settings):
+        for _ in range(200):
+            listed = await gql(JOBS, {"status": "SUCCEEDED"}, token=world.admin.token)
+            if listed["data"]["jobs"]["totalCount"]:
+                break
+            await asyncio.sleep(0.05)
+
+    assert listed["data"]["jobs"]["totalCount"] == 1
+    async with database.transaction(org) as session:
+        assert await session.get(Document, (org, doc.id)) is not None
+
+
 async def test_requesters_see_their_own_jobs_and_admins_all(
     gql: GraphQLClient, world: World, database: Database
 ) -> None:

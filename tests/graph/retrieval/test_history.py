@@ -215,3 +215,23 @@ def _entry(world: World, *, created_at: datetime) -> RetrievalEntry:
         conversation_id=None,
         created_at=created_at,
     )
+
+
+async def test_an_organization_that_keeps_its_history_shorter_has_it_expire_sooner(
+    app_with: Any, gql: GraphQLClient, world: World, database: Database
+) -> None:
+    update = """mutation Keep($input: OrganizationSettingsUpdateInput!) {
+      organizationSettingsUpdate(input: $input) { __typename }
+    }"""
+    given = {"input": {"expectedVersion": 0, "retrievalRetentionDays": 10}}
+    settled = await gql(update, given, token=world.admin.token)
+    assert settled["data"]["organizationSettingsUpdate"]["__typename"].endswith("Success")
+    app, _ = await app_with(retention_days=30, expire_batch=10)
+    now = datetime.now(UTC)
+    for days in (20, 5):
+        app.state.retrieval.record(_entry(world, created_at=now - timedelta(days=days)))
+    await app.state.retrieval.flush()
+
+    await app.state.retrieval.expire()
+
+    assert [(now - row.created_at).days for row in await history(database, world)] == [5]

@@ -1,0 +1,41 @@
+"""`resourceLink`: link a resource to documents and knowledge nodes."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from graph.core.errors import NotFound, ValidationError
+from graph.core.mutations import MutationContext, run
+from graph.core.permissions import CanWrite
+from graph.resource.mutations.links import ResourceLinksInput, ResourceLinksSuccess, audit, targets
+from persistence.resource.repository import ResourceRepository
+
+ResourceLinkResult = Annotated[
+    ResourceLinksSuccess | ValidationError | NotFound,
+    strawberry.union("ResourceLinkResult", description="The linked resource, or why not."),
+]
+
+
+async def resolve(info: strawberry.Info, input: ResourceLinksInput) -> ResourceLinkResult:
+    async def work(m: MutationContext) -> ResourceLinksSuccess:
+        chosen = await targets(m, input)
+        resources = ResourceRepository(m.session, m.scope)
+        await resources.link(
+            chosen.resource_id, document_ids=chosen.document_ids, node_ids=chosen.node_ids
+        )
+        await audit(m, "resourceLink", chosen)
+        return ResourceLinksSuccess(resource=await resources.get(chosen.resource_id))
+
+    return await run(info, work)  # type: ignore[return-value]
+
+
+field = strawberry.mutation(
+    resolver=resolve,
+    description=(
+        "Link a resource to documents and knowledge nodes (EDITOR or ADMIN); links that exist"
+        " stay as they are."
+    ),
+    permission_classes=[CanWrite],
+)
