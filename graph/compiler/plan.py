@@ -7,11 +7,14 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
+from graphql import GraphQLError
 from graphql.execution.values import get_variable_values
+from sqlalchemy import Text, literal_column, select
 
 from graph.compiler import known_callers
 from graph.compiler.arguments import Env, Fallback, Uncompilable
-from graph.compiler.compile import ORGANIZATION, SENTINEL, USER, Compiler
+from graph.compiler.compile import ORGANIZATION, SENTINEL, USER, Compiler, Refusal
 from graph.compiler.document import Operation
 from graph.compiler.selection import Collector
 
@@ -49,6 +52,11 @@ class Plan:
     uses_sentinel: bool
     guarded_sql: str
     """The statement inside the one that also authenticates (`known_callers`)."""
+    checks: tuple[Any, ...] = ()
+    """Preconditions on the request's values that no parameter carries (`Compiler.checks`)."""
+    errors: Answered | None = None
+    """The errors of the fields the reference refuses this plan's viewers, known at plan
+    time; with `errors.data` the whole data (null): then nothing needs to be read."""
     _by_variables: OrderedDict[bytes, tuple[Any, ...]] = field(
         default_factory=OrderedDict, compare=False, repr=False
     )
@@ -74,6 +82,8 @@ class Plan:
 
     def _values(self, env: Env) -> tuple[Any, ...]:
         try:
+            for check in self.checks:
+                check(env)
             return tuple(
                 None if bind.name in VIEWER_BINDS else bind.value(env) for bind in self.binds
             )
@@ -85,6 +95,34 @@ class Plan:
     def answered(self, text: str) -> bool:
         """False when the data holds a place where the reference would report an error."""
         return not (self.uses_sentinel and SENTINEL in text)
+
+
+@dataclass(frozen=True)
+class Answered:
+    """A plan's constant part of the response: the refused fields' errors, as the reference
+    formats them (`GraphQLError.formatted`, orjson), and, when one of them is non-null, the
+    data they null (`null`)."""
+
+    errors: tuple[GraphQLError, ...]
+    json: bytes
+    data: str | None
+
+    @classmethod
+    def of(cls, refusals: list[Refusal]) -> Answered | None:
+        """As graphql-core answers: a nullable field's error nulls the field; a non-null
+        root field's error nulls `data` and cancels its siblings, so only the first such
+        error is reported. Refusals happen before any field reads anything, so they come
+        in field order."""
+        if not refusals:
+            return None
+        non_null = [refusal for refusal in refusals if refusal.non_null]
+        if non_null and len(non_null) != len(refusals):
+            # nullable errors are collected as their fields start, before data is nulled:
+            # which ones depends on the executor's scheduling
+            raise Uncompilable("nullable and non-null refused fields in one operation")
+        errors = tuple(refusal.error for refusal in (non_null[:1] or refusals))
+        payload = orjson.dumps([error.formatted for error in errors])
+        return cls(errors=errors, json=payload, data="null" if non_null else None)
 
 
 def coerce(schema: Any, operation: Operation, raw: dict[str, Any]) -> Any:
@@ -105,6 +143,13 @@ def build(schema: Any, operation: Operation, env: Env, *, is_admin: bool, dialec
     collector = Collector(schema._schema, operation.fragments, env.variables)
     compiler = Compiler(schema, collector, env, is_admin=is_admin)
     statement = compiler.operation(operation.operation)
+    answered = Answered.of(compiler.refusals)
+    checks = list(compiler.checks)
+    if answered is not None and answered.data is not None:
+        # Nothing to read; yet the reference refuses the siblings' bad values first or
+        # alike (it starts every root field), so their preconditions still apply.
+        checks += compiler.params.getters.values()
+        statement = select(literal_column("'null'", Text))
     compiled = statement.compile(dialect=dialect)
     getters = dict(compiler.params.getters)
     getters[ORGANIZATION.key] = lambda env: env.organization_id
@@ -126,6 +171,8 @@ def build(schema: Any, operation: Operation, env: Env, *, is_admin: bool, dialec
         binds=tuple(binds),
         uses_sentinel=compiler.uses_sentinel,
         guarded_sql=known_callers.guarded(sql, len(binds)),
+        checks=tuple(checks),
+        errors=answered,
     )
 
 
