@@ -33,6 +33,14 @@ query {
 fragment Trail on Query { trail: auditEvents { totalCount } }
 """
 
+# one response key from two field nodes: the error has both locations
+MERGED = """
+{
+  auditEvents(first: 1) { totalCount }
+  ... on Query { auditEvents(first: 1) { pageInfo { hasNextPage } } }
+}
+"""
+
 DELETED = """
 query ($deleted: Boolean!, $filter: DocumentFilter) {
   documents(first: 3, includeDeleted: $deleted, filter: $filter) { totalCount }
@@ -108,6 +116,17 @@ async def test_a_refused_non_null_field_nulls_the_data_around_its_siblings(
     assert body["data"] is None
     assert [(e["path"], e["locations"]) for e in body["errors"]] == [
         (["trail"], [{"line": 6, "column": 27}])
+    ]
+
+
+async def test_a_refused_field_merged_from_two_nodes_is_located_at_both(
+    both: Both, world: World
+) -> None:
+    response = await _same_bytes(both, MERGED, {}, world.viewer.token)
+
+    assert response.json()["errors"][0]["locations"] == [
+        {"line": 3, "column": 3},
+        {"line": 4, "column": 18},
     ]
 
 
