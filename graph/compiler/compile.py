@@ -10,17 +10,20 @@ reference executor.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
     FieldNode,
     GraphQLEnumType,
+    GraphQLError,
     GraphQLField,
     GraphQLObjectType,
     OperationDefinitionNode,
     get_named_type,
     is_list_type,
     is_non_null_type,
+    located_error,
 )
 from sqlalchemy import Integer, Text, bindparam, cast, func, literal_column, select
 from sqlalchemy import inspect as sa_inspect
@@ -55,6 +58,18 @@ HITS_SEPARATOR = "\x1e"
 HITS_SEPARATOR_SQL = "chr(30)"
 
 MAX_PAIRS = 50  # json_build_object takes at most 100 arguments
+
+NULL_SQL = literal_column("NULL::json")
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A root field the reference refuses every viewer of this plan's kind (a role rule,
+    `includeDeleted` for a non-admin): its value is null and its error is known at plan
+    time, located as graphql-core locates it."""
+
+    error: GraphQLError
+    non_null: bool
 
 
 def json_object(pairs: list[tuple[str, ColumnElement[Any]]]) -> ColumnElement[Any]:
@@ -92,6 +107,10 @@ class Compiler:
         self.uses_sentinel = False
         self.searches: list[tuple[Getter, ColumnElement[Any]]] = []
         """Each search root field's call description and hits (`search.record_hits`)."""
+        self.refusals: list[Refusal] = []
+        self.checks: list[Getter] = []
+        """Preconditions without a parameter: the reference checks these values before
+        it refuses a field, so a request whose values fail them falls back."""
 
     def page_size(self, getter: Getter, site: ArgSite) -> ColumnElement[Any]:
         """A page size: written into the SQL when the document writes out the window's
@@ -127,7 +146,8 @@ class Compiler:
         definition = strawberry_field(field) if field else None
         if definition is None:
             raise Uncompilable(f"Query.{name}")
-        self.check_permissions(definition, root.name)
+        if (refused := self.refused(definition, root.name)) is not None:
+            return self.refuse(field, nodes, refused)  # type: ignore[arg-type]
         if name == "viewer":
             return self.viewer(field, nodes)  # type: ignore[arg-type]
         if LIST in definition.metadata:
@@ -159,13 +179,31 @@ class Compiler:
         value = self.object(user_type, rows, nodes, is_viewer=True)
         return select(value).where(rows.c.id == USER).scalar_subquery()
 
-    def check_permissions(self, definition: Any, type_name: str) -> None:
+    def refused(self, definition: Any, type_name: str) -> GraphQLError | None:
+        """The error of the first permission that refuses this plan's viewers the field
+        (as Strawberry checks them, in order), or None when all allow it."""
         for permission in definition.permission_classes:
             if permission is IsAuthenticated or permission is IsSelfOrAdmin:
                 continue  # callers are authenticated; IsSelfOrAdmin is compiled per row
-            if permission is IsAdmin and self.is_admin:
-                continue
+            if permission is IsAdmin:
+                if self.is_admin:
+                    continue
+                try:
+                    permission().on_unauthorized()
+                except GraphQLError as error:
+                    return error
             raise Uncompilable(f"{type_name}.{definition.name}: {permission.__name__}")
+        return None
+
+    def refuse(
+        self, field: GraphQLField, nodes: list[FieldNode], error: GraphQLError
+    ) -> ColumnElement[Any]:
+        """A refused root field: null in the data, its error kept for the response. Only at
+        the root is the error's path static (below, a parent may be null or a list)."""
+        key = nodes[0].alias.value if nodes[0].alias else nodes[0].name.value
+        located = located_error(error, nodes, [key])
+        self.refusals.append(Refusal(located, non_null=is_non_null_type(field.type)))
+        return NULL_SQL
 
     # -- objects and their fields ----------------------------------------------------------
 
@@ -199,7 +237,8 @@ class Compiler:
         model = getattr(origin, "model", None)
         if definition is None or model is None:
             raise Uncompilable(f"{object_type.name}.{name}")
-        self.check_permissions(definition, object_type.name)
+        if self.refused(definition, object_type.name) is not None:
+            raise Uncompilable(f"{object_type.name}.{name} is refused below the root")
         metadata = definition.metadata
         if RELATED in metadata:
             related = metadata[RELATED]

@@ -15,6 +15,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from graph.compiler import sqljson
 from graph.compiler.arguments import ArgSite, Env, Fallback, Uncompilable
 from graph.compiler.compile import Compiler, json_object, python_type
+from graph.core.errors import Forbidden
 from graph.core.pagination import RootList, admin_only_deleted
 from persistence.errors import DomainError
 from persistence.pagination import MAX_PAGE_SIZE, Order, Window, decode_cursor
@@ -43,10 +44,14 @@ def root_connection(
     site = ArgSite(compiler.schema, field, nodes[0])
     args = compiler.env.args(site)
     try:
-        include_deleted = admin_only_deleted(_Admin(compiler.is_admin), args.get("include_deleted"))
         order = declaration.order(args)
     except Exception as exc:
         raise Uncompilable(f"{field.ast_node or nodes[0].name.value}: {exc}") from exc
+    try:
+        include_deleted = admin_only_deleted(_Admin(compiler.is_admin), args.get("include_deleted"))
+    except Forbidden as error:
+        compiler.checks.append(_filter_check(site, declaration))  # the reference reads it first
+        return compiler.refuse(field, nodes, error)
     repository = declaration.repository(None, compiler.scope)
     filter = _symbolic_filter(compiler, site, declaration, args)
     return _keyset(compiler, field, nodes, site, repository, order, filter, include_deleted)
@@ -301,6 +306,19 @@ def _cursor_params(compiler: Compiler, site: ArgSite, argument: str, key: Any) -
     value = compiler.params.bind(lambda env: decoded(env)[0], key.type)
     id = compiler.params.bind(lambda env: decoded(env)[1], UUID(as_uuid=True))
     return value, id
+
+
+def _filter_check(site: ArgSite, declaration: RootList) -> Any:
+    """The domain filter made from a request's values, as `RootList.resolve` makes it before
+    it asks whether deleted rows may be listed: a filter it refuses falls back."""
+
+    def check(env: Env) -> None:
+        try:
+            declaration.filter(env.args(site))
+        except Exception as exc:
+            raise Fallback(str(exc)) from exc
+
+    return check
 
 
 def _symbolic_filter(compiler: Compiler, site: ArgSite, declaration: RootList, args: Any) -> Any:

@@ -25,9 +25,9 @@ from graph.compiler.arguments import Env, Fallback
 from graph.compiler.compile import HITS_SEPARATOR
 from graph.compiler.document import Documents, Operation
 from graph.compiler.known_callers import Credential, KnownCallers, guard_values
-from graph.compiler.plan import Plan, coerce, plan_for
+from graph.compiler.plan import Answered, Plan, coerce, plan_for
 from graph.context import Context
-from graph.core import cost_limit, rate_limit
+from graph.core import cost_limit, error_log, rate_limit
 from graph.http_errors import json_depth
 from graph.retrieval import entries
 
@@ -121,7 +121,10 @@ class CompiledReads:
             return f"a precondition fails: {reason}"
         values = prepared.values
         started = time.perf_counter()
-        if known is not None:
+        answered = plan.errors
+        if answered is not None and answered.data is not None and known is None:
+            text = answered.data  # the caller is authenticated and there is nothing to read
+        elif known is not None:
             guard = guard_values(known, credential, self.settings.database.statement_timeout_ms)  # type: ignore[arg-type]
             text = await _execute(context, plan.guarded_sql, values + guard)
             if text is None:  # not the same caller any more, or the statement failed
@@ -138,7 +141,17 @@ class CompiledReads:
         if plan.searches:
             duration_ms = (time.perf_counter() - started) * 1000
             _record(context, prepared.searches, orjson.loads(hits), duration_ms)
-        return _response(context.request, text, cost_limit.report(context))
+        if answered is not None:
+            _report(context, answered)
+        return _response(context.request, text, answered, cost_limit.report(context))
+
+
+def _report(context: Any, answered: Answered) -> None:
+    """Log and count the refused fields' errors as the reference does for its own."""
+    for error in answered.errors:
+        error_log.report(error, context.request_id)
+    if (record := request_record.current()) is not None:
+        record.error_codes = [error.extensions["code"] for error in answered.errors]
 
 
 def _record(context: Any, calls: tuple[Any, ...], hits: list[Any], duration_ms: float) -> None:
@@ -220,8 +233,13 @@ async def _request_data(request: Request) -> tuple[str, dict[str, Any], str | No
     return query, variables, name, data.get("extensions")
 
 
-def _response(request: Request, text: str, cost: dict[str, int] | None) -> Response:
+def _response(
+    request: Request, text: str, answered: Answered | None, cost: dict[str, int] | None
+) -> Response:
+    """`{"data":…,"errors":[…],"extensions":…}`, in the order Strawberry writes them."""
     body = b'{"data":' + text.encode()
+    if answered is not None:
+        body += b',"errors":' + answered.json
     if cost is not None:
         body += b',"extensions":' + orjson.dumps({"cost": cost})
     body += b"}"

@@ -7,11 +7,14 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
+from graphql import GraphQLError
 from graphql.execution.values import get_variable_values
+from sqlalchemy import Text, literal_column, select
 
 from graph.compiler import known_callers
 from graph.compiler.arguments import Env, Fallback, Getter, Uncompilable
-from graph.compiler.compile import ORGANIZATION, SENTINEL, USER, Compiler
+from graph.compiler.compile import ORGANIZATION, SENTINEL, USER, Compiler, Refusal
 from graph.compiler.document import Operation
 from graph.compiler.selection import Collector
 
@@ -61,9 +64,13 @@ class Plan:
     """Per search root field, how its call is described for the retrieval history; its hits
     follow the data in the statement's text (`Compiler.operation`)."""
     checks: tuple[Getter, ...] = ()
-    """The getters of parameters the statement does not use (every field that would read
-    them is skipped): still run, since each also checks its argument, and the reference
-    refuses a bad argument whatever is selected below the field."""
+    """Preconditions on the request's values that no parameter of the statement carries:
+    `Compiler.checks`, and the getters of parameters the statement does not use (every
+    field that would read them is skipped, or nothing is read): each also checks its
+    argument, and the reference refuses a bad argument whatever is selected below it."""
+    errors: Answered | None = None
+    """The errors of the fields the reference refuses this plan's viewers, known at plan
+    time; with `errors.data` the whole data (null): then nothing needs to be read."""
     _by_variables: OrderedDict[bytes, Prepared] = field(
         default_factory=OrderedDict, compare=False, repr=False
     )
@@ -108,6 +115,34 @@ class Plan:
         return not (self.uses_sentinel and SENTINEL in text)
 
 
+@dataclass(frozen=True)
+class Answered:
+    """A plan's constant part of the response: the refused fields' errors, as the reference
+    formats them (`GraphQLError.formatted`, orjson), and, when one of them is non-null, the
+    data they null (`null`)."""
+
+    errors: tuple[GraphQLError, ...]
+    json: bytes
+    data: str | None
+
+    @classmethod
+    def of(cls, refusals: list[Refusal]) -> Answered | None:
+        """As graphql-core answers: a nullable field's error nulls the field; a non-null
+        root field's error nulls `data` and cancels its siblings, so only the first such
+        error is reported. Refusals happen before any field reads anything, so they come
+        in field order."""
+        if not refusals:
+            return None
+        non_null = [refusal for refusal in refusals if refusal.non_null]
+        if non_null and len(non_null) != len(refusals):
+            # nullable errors are collected as their fields start, before data is nulled:
+            # which ones depends on the executor's scheduling
+            raise Uncompilable("nullable and non-null refused fields in one operation")
+        errors = tuple(refusal.error for refusal in (non_null[:1] or refusals))
+        payload = orjson.dumps([error.formatted for error in errors])
+        return cls(errors=errors, json=payload, data="null" if non_null else None)
+
+
 def coerce(schema: Any, operation: Operation, raw: dict[str, Any]) -> Any:
     """The variables as the executor coerces them; Fallback when they do not coerce, or when
     an argument is input the reference refuses before it runs (`input_check`)."""
@@ -126,6 +161,13 @@ def build(schema: Any, operation: Operation, env: Env, *, is_admin: bool, dialec
     collector = Collector(schema._schema, operation.fragments, env.variables)
     compiler = Compiler(schema, collector, env, is_admin=is_admin)
     statement = compiler.operation(operation.operation)
+    answered = Answered.of(compiler.refusals)
+    nothing_read = answered is not None and answered.data is not None
+    if nothing_read:
+        # Nothing to read; yet the reference refuses the siblings' bad values first or
+        # alike (it starts every root field), so their preconditions still apply: every
+        # parameter is unused, hence checked (below).
+        statement = select(literal_column("'null'", Text))
     compiled = statement.compile(dialect=dialect)
     getters = dict(compiler.params.getters)
     getters[ORGANIZATION.key] = lambda env: env.organization_id
@@ -142,15 +184,18 @@ def build(schema: Any, operation: Operation, env: Env, *, is_admin: bool, dialec
             )
         )
     used = set(compiled.positiontup or ())
-    checks = tuple(g for name, g in compiler.params.getters.items() if name not in used)
+    unused = [g for name, g in compiler.params.getters.items() if name not in used]
+    checks = (*compiler.checks, *unused)
     sql = f"{known_callers.MARK} {compiled.string}"
     return Plan(
         sql=sql,
         binds=tuple(binds),
         uses_sentinel=compiler.uses_sentinel,
         guarded_sql=known_callers.guarded(sql, len(binds)),
-        searches=tuple(call for call, _ in compiler.searches),
+        # nothing read, no hits to record: the statement is replaced above
+        searches=() if nothing_read else tuple(call for call, _ in compiler.searches),
         checks=checks,
+        errors=answered,
     )
 
 

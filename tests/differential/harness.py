@@ -3,7 +3,7 @@
 Responses are compared as parsed JSON with object keys in order (GraphQL promises selection
 order) and no normalising of values: a DateTime printed two ways is a difference. JSON has
 one number type, so 1 and 1.0 are equal; true and 1 are not. Errors are compared by message,
-path and `extensions.code`, in order.
+locations, path and `extensions.code`, in order; the response's own keys in order too.
 """
 
 from __future__ import annotations
@@ -93,6 +93,7 @@ class Response:
             Pairs(
                 [
                     ("message", dict(e).get("message")),
+                    ("locations", [dict(at) for at in dict(e).get("locations") or []]),
                     ("path", dict(e).get("path")),
                     ("code", dict(dict(e).get("extensions") or []).get("code")),
                 ]
@@ -158,6 +159,7 @@ class Differential:
             _leak(reference, foreign)
             or _leak(compiled, foreign)
             or _status(reference, compiled)
+            or difference(_keys(reference), _keys(compiled), "$")
             or difference(reference.part("data"), compiled.part("data"), "$.data")
             or difference(reference.errors, compiled.errors, "$.errors")
         )
@@ -173,6 +175,11 @@ def _leak(response: Response, foreign: Collection[str]) -> str | None:
     return (
         f"the {response.execution} path shows another organization's {leaked}" if leaked else None
     )
+
+
+def _keys(response: Response) -> Any:
+    """The response's own keys in order (`data`, `errors`, `extensions`)."""
+    return [key for key, _ in response.body] if isinstance(response.body, Pairs) else []
 
 
 def _status(reference: Response, compiled: Response) -> str | None:

@@ -34,7 +34,6 @@ async def _falls_back(both: Both, query: str, variables: dict | None, token: str
         ({"first": 101}, "BAD_USER_INPUT"),
         ({"first": -1}, "BAD_USER_INPUT"),
         ({"first": 2, "after": "bm90IGEgY3Vyc29y"}, "BAD_USER_INPUT"),
-        ({"deleted": True}, "FORBIDDEN"),
     ],
 )
 async def test_values_the_reference_refuses_fall_back_with_its_error(
