@@ -135,7 +135,8 @@ def _scalars(target: Target) -> dict[str, st.SearchStrategy[graphql.ValueNode]]:
         lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner),
         max_leaves=8,
     ).map(lambda value: nodes.String(json.dumps(value)))
-    return {"ID": ids, "DateTime": datetimes, "JSON": json_values}
+    uploads = st.text(max_size=20).map(nodes.String)  # a JSON body cannot carry a file
+    return {"ID": ids, "DateTime": datetimes, "JSON": json_values, "Upload": uploads}
 
 
 def _operations(target: Target, principals: list[str]) -> list[tuple[str, str]]:
