@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
 import strawberry
@@ -11,6 +12,7 @@ from strawberry.scalars import JSON
 from graph.core.loaders import related
 from graph.core.nodes import LoadedNode
 from graph.core.types import RowType
+from graph.files.signing import download_url
 from graph.job.loaders import JobByIdLoader
 from graph.user.loaders import UserOnRecordByIdLoader
 from graph.user.types import User
@@ -44,3 +46,26 @@ class Job(RowType, LoadedNode):
     requested_by: User = related(
         UserOnRecordByIdLoader, key="requested_by_id", description="Who asked for it."
     )
+
+    @strawberry.field(
+        description="For a SUCCEEDED export, and only for its requester: a signed link to "
+        "download the archive once, valid for a few minutes (KHUB_DOWNLOAD_URL_TTL_SECONDS); "
+        "ask again for a fresh one. Null otherwise. Signed by the server with its key, so "
+        "selecting it runs the operation on the reference executor."
+    )
+    def download_url(self, info: strawberry.Info) -> str | None:
+        context = info.context
+        row: models.Job = self  # type: ignore[assignment]  # RowType: the value is the row
+        file_id = (row.result or {}).get("fileId")
+        if (
+            row.kind != "export"
+            or row.status != models.JobStatus.SUCCEEDED
+            or row.requested_by_id != context.viewer.user_id
+            or not file_id
+        ):
+            return None
+        return download_url(
+            context.request.app.state.signing_key,
+            uuid.UUID(file_id),
+            ttl_seconds=context.settings.download_url_ttl_seconds,
+        )

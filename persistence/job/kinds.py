@@ -10,6 +10,7 @@ import importlib
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from persistence.errors import NotFound, ValidationError
 from persistence.job.run import JobRun
 
 Handler = Callable[[JobRun], Awaitable[dict[str, Any]]]
@@ -17,18 +18,32 @@ Handler = Callable[[JobRun], Awaitable[dict[str, Any]]]
 
 HANDLERS: dict[str, Handler] = {}
 
-KIND_MODULES = ["persistence.job.reindex", "persistence.job.purge"]
-"""The modules whose import registers the built-in kinds (import/export add theirs)."""
+PERMANENT: tuple[type[Exception], ...] = (NotFound, ValidationError)
+"""Failures of any kind that a retry would only repeat: the job is FAILED at once."""
+
+PERMANENT_BY_KIND: dict[str, tuple[type[Exception], ...]] = {}
+
+KIND_MODULES = ["persistence.job.reindex", "persistence.job.purge", "persistence.transfer.kinds"]
+"""The modules whose import registers the built-in kinds."""
 
 
-def job_kind(name: str) -> Callable[[Handler], Handler]:
-    """Register `handler` as the kind `name`."""
+def job_kind(
+    name: str, *, permanent: tuple[type[Exception], ...] = ()
+) -> Callable[[Handler], Handler]:
+    """Register `handler` as the kind `name`; `permanent` names the kind's own failures that
+    no retry can cure (on top of `PERMANENT`)."""
 
     def register(handler: Handler) -> Handler:
         HANDLERS[name] = handler
+        PERMANENT_BY_KIND[name] = permanent
         return handler
 
     return register
+
+
+def is_permanent(kind: str, exc: BaseException) -> bool:
+    """Whether `exc` fails the job for good rather than for a retry."""
+    return isinstance(exc, PERMANENT + PERMANENT_BY_KIND.get(kind, ()))
 
 
 def load_kinds() -> dict[str, Handler]:

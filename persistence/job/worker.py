@@ -27,7 +27,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from persistence.audit.repository import AuditRepository
 from persistence.database import Database
 from persistence.errors import DomainError, translate
-from persistence.job.kinds import HANDLERS, Handler
+from persistence.job.kinds import HANDLERS, Handler, is_permanent
 from persistence.job.models import Job, JobStatus
 from persistence.job.run import JobCancelled, JobLost, JobRun, Lease, WorkerStopping
 from persistence.settings import Settings
@@ -131,14 +131,18 @@ class Worker:
             await self._settle(run, lease, JobStatus.SUCCEEDED, action="jobFinish", result=result)
 
     async def _failed(self, run: JobRun, lease: Lease, exc: Exception) -> None:
-        """Retry later with exponential back-off, or FAILED once attempts are used up."""
+        """Retry later with exponential back-off, or FAILED once attempts are used up or
+        at once when the failure is permanent (bad input, a row gone: it would recur)."""
+        message = error_message(exc)
+        if is_permanent(run.kind, exc):
+            await self._settle(run, lease, JobStatus.FAILED, action="jobFinish", error=message)
+            return
         async with self.db.transaction(run.organization_id) as session:
             max_attempts = await session.scalar(
                 select(Job.max_attempts).where(
                     Job.organization_id == run.organization_id, Job.id == run.id
                 )
             )
-        message = error_message(exc)
         if max_attempts is not None and run.attempt < max_attempts:
             delay = timedelta(milliseconds=self.settings.job_retry_ms * 2 ** (run.attempt - 1))
             await self._settle(

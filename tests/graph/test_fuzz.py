@@ -136,7 +136,14 @@ def _scalars(target: Target) -> dict[str, st.SearchStrategy[graphql.ValueNode]]:
         max_leaves=8,
     ).map(lambda value: nodes.String(json.dumps(value)))
     dates = st.dates().map(lambda value: nodes.String(value.isoformat()))
-    return {"ID": ids, "DateTime": datetimes, "Date": dates, "JSON": json_values}
+    uploads = st.text(max_size=20).map(nodes.String)  # a JSON body cannot carry a file
+    return {
+        "ID": ids,
+        "DateTime": datetimes,
+        "Date": dates,
+        "JSON": json_values,
+        "Upload": uploads,
+    }
 
 
 def _operations(target: Target, principals: list[str]) -> list[tuple[str, str]]:

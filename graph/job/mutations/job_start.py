@@ -1,4 +1,4 @@
-"""What `jobStartReindex` and `jobStartPurge` share: enqueue a job of one kind (admins)."""
+"""What the `jobStart…` mutations share: enqueue a job of one kind, audited."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import strawberry
 
 from graph.core.mutations import MutationContext
 from graph.job.types import Job
-from persistence.job.reindex import batch_size
 from persistence.job.repository import JobRepository
 
 
@@ -19,7 +18,6 @@ class JobStartSuccess:
 
 async def enqueue(m: MutationContext, kind: str, params: dict[str, Any]) -> JobStartSuccess:
     """Queue a job of `kind` requested by the caller, audited as `job<Kind>Start`."""
-    batch_size(params)  # refused now, not when a worker gets to it
     job = await JobRepository(m.session, m.scope).enqueue(kind, params, m.viewer.user_id)
     action = f"jobStart{kind.title()}"
     await m.audit(action, "Job", job.id, {"kind": {"old": None, "new": kind}})

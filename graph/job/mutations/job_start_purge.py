@@ -10,7 +10,7 @@ from graph.core.errors import ValidationError
 from graph.core.mutations import MutationContext, run
 from graph.core.permissions import IsAdminWriter
 from graph.job.mutations.job_start import JobStartSuccess, enqueue
-from persistence.job.reindex import DEFAULT_BATCH, MAX_BATCH
+from persistence.job.reindex import DEFAULT_BATCH, MAX_BATCH, batch_size
 
 
 @strawberry.input(description="How to run the purge job.")
@@ -29,7 +29,9 @@ JobStartPurgeResult = Annotated[
 
 async def resolve(info: strawberry.Info, input: JobStartPurgeInput) -> JobStartPurgeResult:
     async def work(m: MutationContext) -> JobStartSuccess:
-        return await enqueue(m, "purge", {"batch_size": input.batch_size})
+        params = {"batch_size": input.batch_size}
+        batch_size(params)  # refused now, not when a worker gets to it
+        return await enqueue(m, "purge", params)
 
     return await run(info, work)  # type: ignore[return-value]
 

@@ -8,6 +8,8 @@ import asyncio
 import signal
 from dataclasses import replace
 
+import pytest
+
 from persistence.database import Database
 from persistence.job.models import JobStatus
 from persistence.job.repository import JobRepository
@@ -99,6 +101,35 @@ async def test_a_failing_job_retries_with_growing_back_off_then_fails(
     assert first_wait >= 0.3
     assert second_wait >= 0.6
     assert await count_traces(database, [job_id], "jobRetry") == {job_id: 2}
+
+
+@pytest.mark.parametrize(
+    ("kind", "error"),
+    [
+        ("test.invalid", "the test kind refuses its input"),
+        ("test.refused", "Refused: the test kind is not allowed to run"),
+    ],
+)
+async def test_a_permanent_failure_fails_the_job_without_retrying(
+    database: Database,
+    world: World,
+    app_database: Database,
+    worker_settings: Settings,
+    kind: str,
+    error: str,
+) -> None:
+    (job_id,) = await enqueue(
+        database, world.organization.id, world.admin.user.id, kind, max_attempts=3
+    )
+    async with running(app_database, worker_settings):
+        (job,) = await until(database, [job_id], finished)
+
+    assert job.status == JobStatus.FAILED
+    assert job.attempts == 1
+    assert job.error_message == error
+    assert len(await traces(database, [job_id], "test.attempt")) == 1
+    assert await count_traces(database, [job_id], "jobRetry") == {}
+    assert await count_traces(database, [job_id], "jobFinish") == {job_id: 1}
 
 
 async def test_cancel_stops_a_running_job_at_its_next_step(
