@@ -199,6 +199,11 @@ def upgrade() -> None:
             name=op.f("uq_retrieval_daily_documents_organization_id_days_day_document_id"),
         ),
     )
+    op.create_index(
+        "ix_retrieval_daily_documents_document",
+        "retrieval_daily_documents",
+        ["organization_id", "document_id", "days", "day"],
+    )
     for table in TABLES:
         op.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {table} TO {APP_ROLE}")
         op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")

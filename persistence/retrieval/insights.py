@@ -13,7 +13,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, and_, exists, func, select, tuple_
+from sqlalchemy import Select, and_, exists, func, literal, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from persistence.document.repository import DocumentRepository
@@ -164,5 +164,7 @@ class RetrievalInsights:
         if self.blocks:
             returned = exists().where(and_(*self._in_blocks(d), d.document_id == documents.c.id))
             stmt = stmt.where(~returned)
-        stmt = stmt.order_by(documents.c.created_at, documents.c.id).limit(first)
+        # a literal LIMIT: the app's generic plans otherwise anti-join every document
+        limit = literal(first, literal_execute=True)
+        stmt = stmt.order_by(documents.c.created_at, documents.c.id).limit(limit)
         return list(await self.session.scalars(stmt))

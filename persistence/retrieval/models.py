@@ -1,5 +1,5 @@
 """Retrieval history: one row per `searchDocuments` / `similarNodes` call, feedback on its
-hits, and the per-day rollups the insights read.
+hits, and the rollups (per day, per block of days) the insights read.
 
 History rows are written after the fact by a background writer (`graph/retrieval/recorder.py`),
 never in the request's transaction. The rollups are kept by the same writer in the same
@@ -157,7 +157,12 @@ class RetrievalDailyDocument(TenantMixin, Base):
     returned."""
 
     __tablename__ = "retrieval_daily_documents"
-    __table_args__ = (UniqueConstraint("organization_id", "days", "day", "document_id"),)
+    __table_args__ = (
+        UniqueConstraint("organization_id", "days", "day", "document_id"),
+        Index(
+            "ix_retrieval_daily_documents_document", "organization_id", "document_id", "days", "day"
+        ),
+    )
 
     days: Mapped[int] = mapped_column(Integer, nullable=False)
     day: Mapped[date] = mapped_column(Date, nullable=False)

@@ -73,7 +73,7 @@ _ROLLUPS = (
     f"""
     INSERT INTO retrieval_daily_calls (organization_id, id, day, queries, zero_hit_queries)
     SELECT :org, uuidv7(), {_DAY}, count(*), count(*) FILTER (WHERE cardinality(hit_ids) = 0)
-    FROM seeded_history GROUP BY 3
+    FROM seeded_history GROUP BY 3 ORDER BY 3
     ON CONFLICT (organization_id, day) DO UPDATE
     SET queries = retrieval_daily_calls.queries + excluded.queries,
         zero_hit_queries = retrieval_daily_calls.zero_hit_queries + excluded.zero_hit_queries
@@ -83,7 +83,7 @@ _ROLLUPS = (
         queries)
     SELECT :org, uuidv7(), 1, {_DAY}, round(duration_ms * {DURATION_BUCKETS_PER_MS})::int,
            count(*)
-    FROM seeded_history GROUP BY 4, 5
+    FROM seeded_history GROUP BY 4, 5 ORDER BY 4, 5
     ON CONFLICT (organization_id, days, day, duration_bucket) DO UPDATE
     SET queries = retrieval_daily_durations.queries + excluded.queries
     """,
@@ -92,7 +92,7 @@ _ROLLUPS = (
         zero_hit_queries)
     SELECT :org, uuidv7(), 1, {_DAY}, left(lower(query_text), {ROLLUP_TEXT_LENGTH}), count(*),
            count(*) FILTER (WHERE cardinality(hit_ids) = 0)
-    FROM seeded_history GROUP BY 4, 5
+    FROM seeded_history GROUP BY 4, 5 ORDER BY 4, 5
     ON CONFLICT (organization_id, days, day, text) DO UPDATE
     SET queries = retrieval_daily_texts.queries + excluded.queries,
         zero_hit_queries = retrieval_daily_texts.zero_hit_queries + excluded.zero_hit_queries
@@ -101,7 +101,7 @@ _ROLLUPS = (
     INSERT INTO retrieval_daily_documents (organization_id, id, days, day, document_id,
         returned)
     SELECT :org, uuidv7(), 1, {_DAY}, hit, count(*)
-    FROM seeded_history, unnest(hit_ids) AS hit GROUP BY 4, 5
+    FROM seeded_history, unnest(hit_ids) AS hit GROUP BY 4, 5 ORDER BY 4, 5
     ON CONFLICT (organization_id, days, day, document_id) DO UPDATE
     SET returned = retrieval_daily_documents.returned + excluded.returned
     """,
@@ -113,7 +113,7 @@ _COARSER = tuple(
     SELECT :org, uuidv7(), span, {_BLOCK}, {key}, {", ".join(f"sum({c})" for c in counts)}
     FROM {table}, unnest({_SPANS}) AS span
     WHERE organization_id = :org AND days = 1
-    GROUP BY 3, 4, 5
+    GROUP BY 3, 4, 5 ORDER BY 3, 4, 5
     ON CONFLICT (organization_id, days, day, {key}) DO UPDATE
     SET {", ".join(f"{c} = excluded.{c}" for c in counts)}
     """
@@ -124,7 +124,8 @@ _COARSER = tuple(
     )
 )
 """The blocks of 2 to 256 days summed from the per-day rows (which hold every seeded call,
-so the blocks are replaced, not added to)."""
+so the blocks are replaced, not added to). Rows go in block order, as the writer's would
+over time: a block's rows share pages."""
 
 
 async def load_history(session: AsyncSession, organization_id: uuid.UUID, *, calls: int) -> int:
