@@ -3,8 +3,10 @@ critical path, the same whichever execution path answered it."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -14,8 +16,10 @@ from sqlalchemy import func, select
 from graph.compiler.pipeline import EXECUTION
 from persistence.database import Database
 from persistence.retrieval.models import (
+    ROLLUP_SPANS,
     RetrievalDailyCalls,
     RetrievalDailyDuration,
+    RetrievalDailyText,
     RetrievalQuery,
 )
 from persistence.retrieval.writer import RetrievalEntry
@@ -272,3 +276,32 @@ async def test_an_organization_that_keeps_its_history_shorter_has_it_expire_soon
     await app.state.retrieval.expire()
 
     assert [(now - row.created_at).days for row in await history(database, world)] == [5]
+
+
+async def test_two_writers_adding_to_the_same_rollup_rows_at_once_both_land(
+    app_with: Any, world: World, database: Database
+) -> None:
+    """Every call counts in the same long blocks: two instances' batches upsert the same
+    rows in opposite orders. They must not deadlock: the per-day total, upserted first,
+    makes the second batch of a day wait for the first to commit."""
+    texts = [f"shared {n}" for n in range(30)]
+    writers = [await app_with(flush_seconds=3600) for _ in range(2)]
+    for _ in range(20):
+        for (app, _http), order in zip(writers, (texts, texts[::-1]), strict=True):
+            for text in order:
+                app.state.retrieval.record(
+                    replace(_entry(world, created_at=datetime.now(UTC)), query_text=text)
+                )
+
+        await asyncio.gather(*(app.state.retrieval.flush() for app, _ in writers))
+
+    async with database.transaction() as session:
+        counts = await session.execute(
+            select(RetrievalDailyText.days, func.sum(RetrievalDailyText.queries))
+            .where(
+                RetrievalDailyText.organization_id == world.organization.id,
+                RetrievalDailyText.text.in_(texts),
+            )
+            .group_by(RetrievalDailyText.days)
+        )
+        assert dict(counts.all()) == {span: 2 * 20 * len(texts) for span in ROLLUP_SPANS}
