@@ -18,6 +18,7 @@ from persistence.persisted.models import PersistedDocument
 from persistence.rate_limits import RateLimit
 from persistence.resource.models import Resource, ResourceDocument, ResourceNode
 from persistence.retrieval.models import (
+    RetrievalDailyCalls,
     RetrievalDailyDocument,
     RetrievalDailyDuration,
     RetrievalDailyText,
@@ -64,6 +65,7 @@ __all__ = [
     "Resource",
     "ResourceDocument",
     "ResourceNode",
+    "RetrievalDailyCalls",
     "RetrievalDailyDocument",
     "RetrievalDailyDuration",
     "RetrievalDailyText",

@@ -185,3 +185,21 @@ async def test_seed_scale_adds_a_run_each_time(url: str) -> None:
     assert "(run 2)" in second.stdout
     assert documents == 400
     assert edges == 2 * 5 * 100
+
+
+async def test_seed_scale_counts_every_call_once_in_each_span_of_days(url: str) -> None:
+    await khub(url, "migrate")
+
+    seeded = await khub(url, "seed", "--scale", "200")
+    again = await khub(url, "seed", "--scale", "200")
+    per_span = await scalar(
+        url,
+        "SELECT array_agg(DISTINCT n) FROM (SELECT days, sum(queries) AS n"
+        " FROM retrieval_daily_durations GROUP BY days) spans",
+    )
+    spans = await scalar(url, "SELECT count(DISTINCT days) FROM retrieval_daily_durations")
+    calls = await scalar(url, "SELECT sum(queries) FROM retrieval_daily_calls")
+
+    assert (seeded.code, again.code) == (0, 0), seeded.stderr + again.stderr
+    assert (spans, per_span) == (9, [calls])  # other tests may have seeded the database too
+    assert calls >= 2 * 200 * 10

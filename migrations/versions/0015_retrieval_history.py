@@ -1,9 +1,10 @@
 """Retrieval history: every search and similarity call, feedback on its hits, and the
 per-day rollups that keep the insights fast over millions of calls.
 
-Row-level security and the app's GRANTs as on every tenant table. The writer finds the
-organizations whose history may have expired through `khub_retrieval_organizations()`,
-which reads only the (small) daily rollup: the app's role sees one organization at a time.
+Row-level security and the app's GRANTs as on every tenant table. The rollups count each
+call once per span of days (1, 2, 4 … 256, aligned blocks), so a range reads a few blocks
+instead of every day. The writer finds the organizations whose history may have expired
+through `khub_retrieval_organizations()`, which reads only the (small) calls-per-day rollup: the app's role sees one organization at a time.
 
 Revision ID: 0015
 Revises: 0014
@@ -27,6 +28,7 @@ CURRENT_ORGANIZATION = "NULLIF(current_setting('app.organization_id', true), '')
 TABLES = (
     "retrieval_queries",
     "retrieval_feedback",
+    "retrieval_daily_calls",
     "retrieval_daily_durations",
     "retrieval_daily_texts",
     "retrieval_daily_documents",
@@ -82,6 +84,12 @@ def upgrade() -> None:
             "cardinality(hit_scores) = cardinality(hit_ids)",
             name=op.f("ck_retrieval_queries_one_score_a_hit"),
         ),
+        sa.ForeignKeyConstraint(
+            ["organization_id", "conversation_id"],
+            ["conversations.organization_id", "conversations.id"],
+            name=op.f("fk_retrieval_queries_organization_id_conversation_id_conversations"),
+            ondelete="SET NULL (conversation_id)",
+        ),
     )
     op.create_index(
         "ix_retrieval_queries_created",
@@ -92,6 +100,11 @@ def upgrade() -> None:
         "ix_retrieval_queries_user_recent",
         "retrieval_queries",
         ["organization_id", "user_id", "created_at", "id"],
+    )
+    op.create_index(
+        "ix_retrieval_queries_conversation",
+        "retrieval_queries",
+        ["organization_id", "conversation_id"],
     )
     op.create_table(
         "retrieval_feedback",
@@ -131,50 +144,65 @@ def upgrade() -> None:
         ["organization_id", "document_id"],
     )
     op.create_table(
-        "retrieval_daily_durations",
-        *_keys("retrieval_daily_durations"),
+        "retrieval_daily_calls",
+        *_keys("retrieval_daily_calls"),
         sa.Column("day", sa.Date(), nullable=False),
-        sa.Column("duration_bucket", sa.Integer(), nullable=False),
         sa.Column("queries", sa.BigInteger(), nullable=False),
         sa.Column("zero_hit_queries", sa.BigInteger(), nullable=False),
         sa.UniqueConstraint(
+            "organization_id", "day", name=op.f("uq_retrieval_daily_calls_organization_id_day")
+        ),
+    )
+    op.create_table(
+        "retrieval_daily_durations",
+        *_keys("retrieval_daily_durations"),
+        sa.Column("days", sa.Integer(), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("duration_bucket", sa.Integer(), nullable=False),
+        sa.Column("queries", sa.BigInteger(), nullable=False),
+        sa.UniqueConstraint(
             "organization_id",
+            "days",
             "day",
             "duration_bucket",
-            name=op.f("uq_retrieval_daily_durations_organization_id_day_duration_bucket"),
+            name=op.f("uq_retrieval_daily_durations_organization_id_days_day_duration_bucket"),
         ),
     )
     op.create_table(
         "retrieval_daily_texts",
         *_keys("retrieval_daily_texts"),
+        sa.Column("days", sa.Integer(), nullable=False),
         sa.Column("day", sa.Date(), nullable=False),
         sa.Column("text", sa.String(length=200), nullable=False),
         sa.Column("queries", sa.BigInteger(), nullable=False),
         sa.Column("zero_hit_queries", sa.BigInteger(), nullable=False),
         sa.UniqueConstraint(
             "organization_id",
+            "days",
             "day",
             "text",
-            name=op.f("uq_retrieval_daily_texts_organization_id_day_text"),
+            name=op.f("uq_retrieval_daily_texts_organization_id_days_day_text"),
         ),
     )
     op.create_table(
         "retrieval_daily_documents",
         *_keys("retrieval_daily_documents"),
+        sa.Column("days", sa.Integer(), nullable=False),
         sa.Column("day", sa.Date(), nullable=False),
         sa.Column("document_id", UUID, nullable=False),
         sa.Column("returned", sa.BigInteger(), nullable=False),
         sa.UniqueConstraint(
             "organization_id",
-            "document_id",
+            "days",
             "day",
-            name=op.f("uq_retrieval_daily_documents_organization_id_document_id_day"),
+            "document_id",
+            name=op.f("uq_retrieval_daily_documents_organization_id_days_day_document_id"),
         ),
     )
     op.create_index(
-        "ix_retrieval_daily_documents_day",
+        "ix_retrieval_daily_documents_document",
         "retrieval_daily_documents",
-        ["organization_id", "day"],
+        ["organization_id", "document_id", "days", "day"],
     )
     for table in TABLES:
         op.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {table} TO {APP_ROLE}")
@@ -187,7 +215,7 @@ def upgrade() -> None:
     op.execute(
         "CREATE FUNCTION khub_retrieval_organizations() RETURNS SETOF uuid"
         " LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp"
-        " AS $$ SELECT DISTINCT organization_id FROM public.retrieval_daily_durations $$"
+        " AS $$ SELECT DISTINCT organization_id FROM public.retrieval_daily_calls $$"
     )
     op.execute("REVOKE ALL ON FUNCTION khub_retrieval_organizations() FROM PUBLIC")
     op.execute(f"GRANT EXECUTE ON FUNCTION khub_retrieval_organizations() TO {APP_ROLE}")

@@ -2,7 +2,8 @@
 
 A batch is written per organization (row-level security confines a transaction to one):
 ONE multi-row INSERT of the history rows, then one upsert per rollup table with the batch's
-counts added up first (an upsert may touch a row once per statement).
+counts added up first (an upsert may touch a row once per statement). Each call counts in
+the per-day totals and in one block of every span of the other rollups.
 """
 
 from __future__ import annotations
@@ -14,21 +15,27 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import bindparam, delete, func, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from persistence.conversation.models import Conversation
 from persistence.database import scope_transaction
 from persistence.ids import new_id
 from persistence.retrieval.models import (
+    ROLLUP_SPANS,
     SEARCH,
+    RetrievalDailyCalls,
     RetrievalDailyDocument,
     RetrievalDailyDuration,
     RetrievalDailyText,
     RetrievalQuery,
+    block_start,
     duration_bucket,
     rollup_text,
 )
+
+ROLLUPS = (RetrievalDailyCalls, RetrievalDailyDuration, RetrievalDailyText, RetrievalDailyDocument)
 
 
 @dataclass(frozen=True)
@@ -67,54 +74,86 @@ async def write(
                 organization_id=organization_id,
                 statement_timeout_ms=statement_timeout_ms,
             )
-            await connection.execute(insert(RetrievalQuery), [e.row() for e in rows])
+            await connection.execute(_INSERT_CALLS, [_claimed(e) for e in rows])
             await _roll_up(connection, organization_id, rows)
+
+
+_INSERT_CALLS = insert(RetrievalQuery).values(
+    conversation_id=select(Conversation.id)
+    .where(
+        Conversation.organization_id == bindparam("claimed_organization_id"),
+        Conversation.id == bindparam("claimed_conversation_id"),
+    )
+    .scalar_subquery()
+)
+"""The calls, each keeping its conversation only if the organization has it: a client may
+name any id, and a batch must not fail on one."""
+
+
+def _claimed(entry: RetrievalEntry) -> dict[str, Any]:
+    row = entry.row()
+    row["claimed_conversation_id"] = row.pop("conversation_id")
+    row["claimed_organization_id"] = entry.organization_id
+    return row
 
 
 async def _roll_up(
     connection: AsyncConnection, organization_id: uuid.UUID, entries: list[RetrievalEntry]
 ) -> None:
-    durations: Counter[tuple[date, int]] = Counter()
-    zero_durations: Counter[tuple[date, int]] = Counter()
-    texts: Counter[tuple[date, str]] = Counter()
-    zero_texts: Counter[tuple[date, str]] = Counter()
-    documents: Counter[tuple[date, uuid.UUID]] = Counter()
+    calls: Counter[date] = Counter()
+    zero_calls: Counter[date] = Counter()
+    durations: Counter[tuple[int, date, int]] = Counter()
+    texts: Counter[tuple[int, date, str]] = Counter()
+    zero_texts: Counter[tuple[int, date, str]] = Counter()
+    documents: Counter[tuple[int, date, uuid.UUID]] = Counter()
     for entry in entries:
         day = entry.created_at.astimezone(UTC).date()
-        bucket = (day, duration_bucket(entry.duration_ms))
-        durations[bucket] += 1
-        zero_durations[bucket] += not entry.hit_ids
-        if entry.kind == SEARCH and entry.query_text is not None:
-            key = (day, rollup_text(entry.query_text))
-            texts[key] += 1
-            zero_texts[key] += not entry.hit_ids
-            for document_id in entry.hit_ids:
-                documents[(day, document_id)] += 1
+        calls[day] += 1
+        zero_calls[day] += not entry.hit_ids
+        for span in ROLLUP_SPANS:
+            block = (span, block_start(day, span))
+            durations[(*block, duration_bucket(entry.duration_ms))] += 1
+            if entry.kind == SEARCH and entry.query_text is not None:
+                key = (*block, rollup_text(entry.query_text))
+                texts[key] += 1
+                zero_texts[key] += not entry.hit_ids
+                for document_id in entry.hit_ids:
+                    documents[(*block, document_id)] += 1
+    await _add(
+        connection,
+        RetrievalDailyCalls,
+        ("day",),
+        [{"day": d, "queries": n, "zero_hit_queries": zero_calls[d]} for d, n in calls.items()],
+        organization_id,
+    )
     await _add(
         connection,
         RetrievalDailyDuration,
-        ("day", "duration_bucket"),
+        ("days", "day", "duration_bucket"),
         [
-            {"day": d, "duration_bucket": b, "queries": n, "zero_hit_queries": zero_durations[d, b]}
-            for (d, b), n in durations.items()
+            {"days": s, "day": d, "duration_bucket": b, "queries": n}
+            for (s, d, b), n in durations.items()
         ],
         organization_id,
     )
     await _add(
         connection,
         RetrievalDailyText,
-        ("day", "text"),
+        ("days", "day", "text"),
         [
-            {"day": d, "text": t, "queries": n, "zero_hit_queries": zero_texts[d, t]}
-            for (d, t), n in texts.items()
+            {"days": s, "day": d, "text": t, "queries": n, "zero_hit_queries": zero_texts[s, d, t]}
+            for (s, d, t), n in texts.items()
         ],
         organization_id,
     )
     await _add(
         connection,
         RetrievalDailyDocument,
-        ("document_id", "day"),
-        [{"day": d, "document_id": i, "returned": n} for (d, i), n in documents.items()],
+        ("days", "day", "document_id"),
+        [
+            {"days": s, "day": d, "document_id": i, "returned": n}
+            for (s, d, i), n in documents.items()
+        ],
         organization_id,
     )
 
@@ -157,8 +196,10 @@ async def expire(
     statement_timeout_ms: int,
     now: datetime | None = None,
 ) -> int:
-    """Delete up to `limit` history rows older than `days` (and the rollups of days before
-    the cutoff's) in one short transaction; how many history rows went."""
+    """Delete up to `limit` history rows older than `days` (and the rollups of blocks that
+    start before the cutoff's day: the insights start a range at its first day with calls,
+    so they never read a block cut short) in one short transaction; how many history rows
+    went."""
     cutoff = (now or datetime.now(UTC)) - timedelta(days=days)
     async with connection.begin():
         await scope_transaction(
@@ -179,7 +220,7 @@ async def expire(
                 RetrievalQuery.id.in_(oldest.scalar_subquery()),
             )
         )
-        for model in (RetrievalDailyDuration, RetrievalDailyText, RetrievalDailyDocument):
+        for model in ROLLUPS:
             await connection.execute(
                 delete(model).where(
                     model.organization_id == organization_id, model.day < cutoff.date()

@@ -3,19 +3,28 @@ critical path, the same whichever execution path answered it."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 
 from graph.compiler.pipeline import EXECUTION
 from persistence.database import Database
-from persistence.retrieval.models import RetrievalDailyDuration, RetrievalQuery
+from persistence.retrieval.models import (
+    ROLLUP_SPANS,
+    RetrievalDailyCalls,
+    RetrievalDailyDuration,
+    RetrievalDailyText,
+    RetrievalQuery,
+)
 from persistence.retrieval.writer import RetrievalEntry
 from tests.graph.conftest import GraphQLClient, World
-from tests.graph.fixtures import gid
+from tests.graph.fixtures import gid, row_id
 from tests.graph.knowledge.queries.test_similar_nodes import at
 from tests.graph.retrieval.conftest import (
     SEARCH,
@@ -33,7 +42,18 @@ query Similar($to: ID, $vector: [Float!], $conversation: ID) {
 }
 """
 
-CONVERSATION = gid("Conversation", uuid.UUID(int=7))
+START = """
+mutation Start($input: ConversationCreateInput!) {
+  conversationCreate(input: $input) { ... on ConversationCreateSuccess { conversation { id } } }
+}
+"""
+
+
+@pytest.fixture
+async def conversation(gql: GraphQLClient, world: World) -> str:
+    """A conversation of the organization (the history keeps only ids that exist)."""
+    result = await gql(START, {"input": {"title": "Support"}}, token=world.viewer.token)
+    return result["data"]["conversationCreate"]["conversation"]["id"]  # type: ignore[no-any-return]
 
 
 def recorded(row: RetrievalQuery) -> dict[str, Any]:
@@ -53,13 +73,13 @@ def recorded(row: RetrievalQuery) -> dict[str, Any]:
 
 
 async def test_a_search_records_its_text_filters_ranked_hits_principal_and_conversation(
-    app_with: Any, world: World, database: Database, corpus: Corpus
+    app_with: Any, world: World, database: Database, corpus: Corpus, conversation: str
 ) -> None:
     app, http = await app_with()
     variables = {
         "query": "postgres",
         "first": 2,
-        "conversation": CONVERSATION,
+        "conversation": conversation,
         "filter": {"ownerId": world.editor.global_id},
     }
 
@@ -79,17 +99,17 @@ async def test_a_search_records_its_text_filters_ranked_hits_principal_and_conve
         "hit_scores": [e["node"]["rank"] for e in edges],
         "user_id": world.viewer.user.id,
         "api_key_id": None,
-        "conversation_id": uuid.UUID(int=7),
+        "conversation_id": row_id(conversation),
     }
     assert row.duration_ms > 0
 
 
 async def test_both_execution_paths_record_the_same_call(
-    app_with: Any, world: World, database: Database, corpus: Corpus
+    app_with: Any, world: World, database: Database, corpus: Corpus, conversation: str
 ) -> None:
     compiled_app, compiled = await app_with(compiled_reads=True)
     reference_app, reference = await app_with(compiled_reads=False)
-    variables = {"query": "postgres OR guide", "first": 3, "conversation": CONVERSATION}
+    variables = {"query": "postgres OR guide", "first": 3, "conversation": conversation}
 
     answers = [
         await post(http, SEARCH, variables, token=world.editor.token)
@@ -125,12 +145,12 @@ async def test_a_search_runs_no_more_statements_with_the_history_than_without(
 
 
 async def test_similar_nodes_records_the_source_and_the_hits_by_distance(
-    gql: GraphQLClient, app: Any, world: World, database: Database, given: Any
+    gql: GraphQLClient, app: Any, world: World, database: Database, given: Any, conversation: str
 ) -> None:
     near = await given.node("near", embedding=at(10))
     far = await given.node("far", embedding=at(80))
 
-    await gql(SIMILAR, {"vector": at(0), "conversation": CONVERSATION}, token=world.admin.token)
+    await gql(SIMILAR, {"vector": at(0), "conversation": conversation}, token=world.admin.token)
     await gql(SIMILAR, {"to": gid("KnowledgeNode", near.id)}, token=world.admin.token)
     await app.state.retrieval.flush()
 
@@ -142,7 +162,7 @@ async def test_similar_nodes_records_the_source_and_the_hits_by_distance(
     )
     assert by_vector.hit_ids == [near.id, far.id]
     assert by_vector.hit_scores == sorted(by_vector.hit_scores)
-    assert by_vector.conversation_id == uuid.UUID(int=7)
+    assert by_vector.conversation_id == row_id(conversation)
     assert (by_node.source_node_id, by_node.hit_ids) == (near.id, [far.id])
     assert by_node.filters == {"source": "node"}
 
@@ -193,11 +213,32 @@ async def test_retention_deletes_expired_rows_and_their_rollups_in_batches(
     assert [(now - row.created_at).days for row in kept] == [29, 1]
     async with database.transaction() as session:
         days = await session.scalars(
+            select(func.min(RetrievalDailyCalls.day)).where(
+                RetrievalDailyCalls.organization_id == world.organization.id
+            )
+        )
+        assert days.one() == (now - timedelta(days=29)).date()
+        blocks = await session.scalars(
             select(func.min(RetrievalDailyDuration.day)).where(
                 RetrievalDailyDuration.organization_id == world.organization.id
             )
         )
-        assert days.one() == (now - timedelta(days=29)).date()
+        assert blocks.one() >= (now - timedelta(days=30)).date()  # none cut short
+
+
+async def test_an_unknown_conversation_is_recorded_as_null_and_the_batch_still_lands(
+    app_with: Any, world: World, database: Database, corpus: Corpus, conversation: str
+) -> None:
+    app, http = await app_with()
+
+    for claimed in (gid("Conversation", uuid.UUID(int=7)), conversation):
+        variables = {"query": "postgres", "conversation": claimed}
+        response = await post(http, SEARCH, variables, token=world.viewer.token)
+        assert "errors" not in response.json()
+    await app.state.retrieval.flush()
+
+    unknown, known = await history(database, world)
+    assert (unknown.conversation_id, known.conversation_id) == (None, row_id(conversation))
 
 
 def _entry(world: World, *, created_at: datetime) -> RetrievalEntry:
@@ -235,3 +276,32 @@ async def test_an_organization_that_keeps_its_history_shorter_has_it_expire_soon
     await app.state.retrieval.expire()
 
     assert [(now - row.created_at).days for row in await history(database, world)] == [5]
+
+
+async def test_two_writers_adding_to_the_same_rollup_rows_at_once_both_land(
+    app_with: Any, world: World, database: Database
+) -> None:
+    """Every call counts in the same long blocks: two instances' batches upsert the same
+    rows in opposite orders. They must not deadlock: the per-day total, upserted first,
+    makes the second batch of a day wait for the first to commit."""
+    texts = [f"shared {n}" for n in range(30)]
+    writers = [await app_with(flush_seconds=3600) for _ in range(2)]
+    for _ in range(20):
+        for (app, _http), order in zip(writers, (texts, texts[::-1]), strict=True):
+            for text in order:
+                app.state.retrieval.record(
+                    replace(_entry(world, created_at=datetime.now(UTC)), query_text=text)
+                )
+
+        await asyncio.gather(*(app.state.retrieval.flush() for app, _ in writers))
+
+    async with database.transaction() as session:
+        counts = await session.execute(
+            select(RetrievalDailyText.days, func.sum(RetrievalDailyText.queries))
+            .where(
+                RetrievalDailyText.organization_id == world.organization.id,
+                RetrievalDailyText.text.in_(texts),
+            )
+            .group_by(RetrievalDailyText.days)
+        )
+        assert dict(counts.all()) == {span: 2 * 20 * len(texts) for span in ROLLUP_SPANS}

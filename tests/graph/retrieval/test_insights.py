@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+import math
+import uuid
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from persistence.database import Database
 from persistence.document.repository import DocumentRepository
+from persistence.retrieval.models import (
+    RetrievalDailyDocument,
+    RetrievalDailyDuration,
+    RetrievalDailyText,
+    blocks,
+)
 from persistence.retrieval.writer import RetrievalEntry
 from persistence.scope import Scope
 from tests.graph.conftest import GraphQLClient, World
@@ -26,6 +36,8 @@ query Insights($range: RetrievalRange!) {
   }
 }
 """
+
+INSIGHTS_ALL = INSIGHTS.replace("(range: $range)", "(range: $range, first: 100)")
 
 TODAY = datetime.now(UTC).replace(hour=12, minute=0, second=0, microsecond=0)
 DAY1, DAY2 = TODAY - timedelta(days=2), TODAY - timedelta(days=1)
@@ -151,3 +163,138 @@ async def test_a_backwards_or_too_long_range_is_bad_user_input(
             "BAD_USER_INPUT",
             "range",
         )
+
+
+@pytest.fixture
+async def ten_weeks(app: Any, world: World, database: Database) -> dict[uuid.UUID, str]:
+    """Two or three calls a day over the last 75 days (across two month boundaries at
+    least), with repeating texts, durations and hits; the documents' titles by id."""
+    async with database.transaction() as session:
+        documents = await DocumentRepository(
+            session, Scope.system(world.organization.id)
+        ).create_many(
+            [{"title": t, "content": t, "owner_id": world.editor.user.id} for t in "ABCDEF"]
+        )
+    for age in range(75):
+        for call in range(2 + age % 2):
+            n = age * 3 + call
+            hits = [documents[(n * k) % 5].id for k in range(n % 4)]  # F is never returned
+            app.state.retrieval.record(
+                RetrievalEntry(
+                    organization_id=world.organization.id,
+                    kind="search" if n % 6 else "similar",
+                    query_text=f"Query {n % 7}" if n % 6 else None,
+                    source_node_id=None,
+                    filters={},
+                    hit_ids=hits,
+                    hit_scores=[0.5] * len(hits),
+                    duration_ms=1 + (n * 37 % 50) / 10,
+                    user_id=world.viewer.user.id,
+                    api_key_id=None,
+                    conversation_id=None,
+                    created_at=TODAY - timedelta(days=age, hours=call),
+                )
+            )
+    await app.state.retrieval.flush()
+    return {d.id: d.title for d in documents}
+
+
+async def _from_daily_rows(
+    database: Database, world: World, titles: dict[uuid.UUID, str], first: date, last: date
+) -> dict[str, Any]:
+    """The figures the insights must give, summed from the one-day rows alone."""
+    org = world.organization.id
+
+    def daily(model: Any) -> list[Any]:
+        return [
+            model.organization_id == org,
+            model.days == 1,
+            model.day.between(first, last),
+        ]
+
+    async with database.transaction() as session:
+        durations = sorted(
+            bucket
+            for bucket, n in await session.execute(
+                select(
+                    RetrievalDailyDuration.duration_bucket, RetrievalDailyDuration.queries
+                ).where(*daily(RetrievalDailyDuration))
+            )
+            for _ in range(n)
+        )
+        texts: Counter[str] = Counter()
+        zero: Counter[str] = Counter()
+        for text, n, z in await session.execute(
+            select(
+                RetrievalDailyText.text,
+                RetrievalDailyText.queries,
+                RetrievalDailyText.zero_hit_queries,
+            ).where(*daily(RetrievalDailyText))
+        ):
+            texts[text] += n
+            zero[text] += z
+        cited: Counter[uuid.UUID] = Counter()
+        for document_id, n in await session.execute(
+            select(RetrievalDailyDocument.document_id, RetrievalDailyDocument.returned).where(
+                *daily(RetrievalDailyDocument)
+            )
+        ):
+            cited[document_id] += n
+
+    def nearest_rank(p: int) -> float | None:
+        return durations[math.ceil(len(durations) * p / 100) - 1] / 10 if durations else None
+
+    def most(counts: Counter[Any]) -> list[tuple[Any, int]]:
+        return sorted(((k, n) for k, n in counts.items() if n), key=lambda kn: (-kn[1], kn[0]))
+
+    return {
+        "queryCount": len(durations),
+        "topQueries": [{"text": t, "queries": n} for t, n in most(texts)],
+        "zeroHitQueries": [{"text": t, "queries": n} for t, n in most(zero)],
+        "durationP50Ms": nearest_rank(50),
+        "durationP95Ms": nearest_rank(95),
+        "mostCitedDocuments": [
+            {"document": {"title": titles[i]}, "returned": n} for i, n in most(cited)
+        ],
+        "documentsNeverReturned": [{"title": t} for i, t in titles.items() if i not in cited],
+    }
+
+
+async def test_blocks_of_days_give_exactly_the_figures_of_the_days_across_months(
+    gql: GraphQLClient, world: World, database: Database, ten_weeks: dict[uuid.UUID, str]
+) -> None:
+    today = TODAY.date()
+    month_start = today.replace(day=1)
+    previous_month = (month_start - timedelta(days=1)).replace(day=1)
+    ranges = [
+        (today - timedelta(days=74), today),
+        (today - timedelta(days=80), today - timedelta(days=3)),
+        (previous_month - timedelta(days=5), month_start + timedelta(days=2)),
+        (previous_month + timedelta(days=1), month_start - timedelta(days=1)),
+        (today - timedelta(days=40), today - timedelta(days=9)),
+    ]
+    assert any(span > 1 for first, last in ranges for span, _ in blocks(first, last))
+
+    for first, last in ranges:
+        result = await gql(
+            INSIGHTS_ALL,
+            {"range": {"from": first.isoformat(), "to": last.isoformat()}},
+            token=world.admin.token,
+        )
+
+        insights = result["data"]["retrievalInsights"]
+        expected = await _from_daily_rows(database, world, ten_weeks, first, last)
+        assert {k: insights[k] for k in expected} == expected, (first, last)
+
+
+def test_blocks_cover_a_range_exactly_with_at_most_two_of_a_span() -> None:
+    start = date(2026, 1, 1)
+    for offset in range(0, 400, 7):
+        for length in (1, 2, 3, 30, 31, 90, 365, 366):
+            first = start + timedelta(days=offset)
+            last = first + timedelta(days=length - 1)
+            covered = blocks(first, last)
+
+            days = [day + timedelta(days=i) for span, day in covered for i in range(span)]
+            assert days == [first + timedelta(days=i) for i in range(length)]
+            assert max(Counter(span for span, _ in covered).values()) <= 2
