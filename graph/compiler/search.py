@@ -120,14 +120,7 @@ def search_connection(
         return search._matches(None, compiler.scope, tsquery, filter)  # type: ignore[arg-type]
 
     rank = func.ts_rank(literal_column(search.WEIGHTS), Document.search_vector, tsquery, type_=REAL)
-    # The matches' keys and ranks, scanned once for both the page and `totalCount` (referenced
-    # twice, the CTE is computed once; once, PostgreSQL inlines it). Only keys: a common word
-    # matches thousands of documents, whose text must not be held to be counted.
-    ranked = (
-        matches()
-        .with_only_columns(Document.organization_id, Document.id, rank.label(RANK_KEY + "_real"))
-        .cte()
-    )
+    ranked = matches().add_columns(rank.label(RANK_KEY + "_real")).subquery()
     real_rank = ranked.c[RANK_KEY + "_real"]
     conditions = []
     if args.get("after") is not None:
@@ -147,19 +140,12 @@ def search_connection(
         .cte(f"search_{len(compiler.searches)}")
     )
     record_hits(compiler, site, window, size)
-    # the page's documents, and their snippets: for the rows of the page only
-    on_page = and_(Document.organization_id == window.c.organization_id, Document.id == window.c.id)
-    page_rows = (
-        select(
-            *Document.__table__.c,
-            window.c[RANK_KEY],
-            window.c[ROW_NUMBER],
-            search._headline(Document.content, tsquery, options).label(SNIPPET),
-            search._headline(Document.title, tsquery, title_options).label(TITLE_SNIPPET),
-        )
-        .select_from(window.join(Document.__table__, on_page))
-        .subquery()
-    )
+    # the snippets outside the LIMIT: for the rows of the page only
+    page_rows = select(
+        window,
+        search._headline(window.c.content, tsquery, options).label(SNIPPET),
+        search._headline(window.c.title, tsquery, title_options).label(TITLE_SNIPPET),
+    ).subquery()
 
     def marked(text: Any) -> Any:
         return func.replace(
@@ -193,7 +179,7 @@ def search_connection(
             pairs.append((key, value))
         return json_object(pairs)
 
-    total = select(func.count()).select_from(ranked)
+    total = select(func.count()).select_from(matches().subquery())
     return connection(
         compiler,
         field,

@@ -15,7 +15,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, select, text
+from sqlalchemy import bindparam, delete, select, text
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -165,19 +166,43 @@ async def _add(
     rows: list[dict[str, Any]],
     organization_id: uuid.UUID,
 ) -> None:
-    """Add the counts of `rows` to the rollup's rows with the same key (made if absent)."""
+    """Add the counts of `rows` to the rollup's rows with the same key (made if absent).
+
+    One statement whose text depends only on the rollup, its columns passed as arrays and
+    unnested: a multi-row VALUES of each batch's size was compiled by SQLAlchemy afresh for
+    every batch (thousands of rows: the writer cost more Python than the searches it
+    records) and prepared anew by PostgreSQL."""
     if not rows:
         return
-    stmt = insert(model).values(
-        [{"organization_id": organization_id, "id": new_id(), **row} for row in rows]
-    )
-    counts = [c for c in rows[0] if c not in key]
+    columns = ("organization_id", "id", *rows[0])
+    values: dict[str, list[Any]] = {c: [row[c] for row in rows] for c in rows[0]}
+    values["organization_id"] = [organization_id] * len(rows)
+    values["id"] = [new_id() for _ in rows]
+    await connection.execute(_upsert(model, key, columns), values)
+
+
+_UPSERTS: dict[tuple[str, tuple[str, ...], tuple[str, ...]], Any] = {}
+
+
+def _upsert(model: Any, key: tuple[str, ...], columns: tuple[str, ...]) -> Any:
+    """`INSERT … SELECT FROM unnest(arrays) ON CONFLICT (key) DO UPDATE` adding the counts,
+    made once per rollup and columns."""
     table = model.__table__
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["organization_id", *key],
-        set_={c: table.c[c] + stmt.excluded[c] for c in counts} | {"updated_at": func.now()},
-    )
-    await connection.execute(stmt)
+    cache_key = (table.name, key, columns)
+    if cache_key not in _UPSERTS:
+        dialect = postgresql.dialect()
+        arrays = ", ".join(
+            f"CAST(:{c} AS {table.c[c].type.compile(dialect=dialect)}[])" for c in columns
+        )
+        counts = [c for c in columns if c not in ("organization_id", "id", *key)]
+        added = ", ".join(f"{c} = {table.name}.{c} + EXCLUDED.{c}" for c in counts)
+        _UPSERTS[cache_key] = text(
+            f"INSERT INTO {table.name} ({', '.join(columns)}) "
+            f"SELECT * FROM unnest({arrays}) "
+            f"ON CONFLICT (organization_id, {', '.join(key)}) "
+            f"DO UPDATE SET {added}, updated_at = now()"
+        )
+    return _UPSERTS[cache_key]
 
 
 async def organizations_with_history(connection: AsyncConnection) -> list[uuid.UUID]:
