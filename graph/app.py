@@ -14,6 +14,7 @@ from starlette.routing import Route, WebSocketRoute
 
 from graph import graphiql, request_record, tracing
 from graph.body_limit import BodyLimitMiddleware
+from graph.compiler import express
 from graph.cors import JsonCORSMiddleware
 from graph.files import download, signing
 from graph.metrics import Metrics, metrics_endpoint
@@ -126,6 +127,8 @@ def create_app(
     # Outside the body limit, so a browser can read a 413 (and every other answer) too;
     # inside Observe, so preflights are logged and counted like any request.
     app.add_middleware(JsonCORSMiddleware, **settings.cors.options())
+    if view.compiled is not None and express.applies(settings):
+        app.add_middleware(express.ExpressLane, compiled=view.compiled, settings=settings)
     app.add_middleware(Observe, metrics=app.state.metrics)
     if database is not None:
         app.state.db = database

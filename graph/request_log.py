@@ -126,6 +126,7 @@ def emit(record: RequestRecord) -> None:
             "operation_type": record.operation_type,
             "principal_id": principal,
             "organization_id": organization,
+            "execution": record.execution,
             "statements": record.statements,
             "cost": record.request_cost(),
             "error_codes": record.error_codes,

@@ -46,7 +46,11 @@ class RequestRecord:
     """Set by cost analysis; else read from the request's context (`Context.cost`)."""
     error_codes: list[str] = field(default_factory=list)
     context: Any = None
-    """The GraphQL `Context` of the request, whose viewer is the principal."""
+    """The GraphQL `Context` of the request (or what stands for it: anything with the
+    principal as its `viewer`)."""
+    execution: str | None = None
+    """Which path answered: `compiled`, `express` (the compiled statement, answered below the
+    Starlette stack: graph/compiler/express.py) or `reference` (Strawberry's executor)."""
 
     def describe(self, schema: Any, query: str, operation_name: str | None) -> None:
         """Name the operation from its checked document (cached: no parsing here)."""

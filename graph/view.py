@@ -122,6 +122,8 @@ class GraphQLView(GraphQL):
             if handed is not None:  # finished already unless it was refused before running
                 await handed.operation.finish(commit=False)
         response.headers[EXECUTION] = "reference"
+        if (record := request_record.current()) is not None:
+            record.execution = "reference"
         rate_limit.decorate(request, response)
         return response
 

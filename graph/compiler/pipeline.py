@@ -99,17 +99,17 @@ class CompiledReads:
         viewer = context.viewer
         if not viewer.is_authenticated:
             return "an anonymous caller"
-        canonical = _canonical(variables)
-        key = (frozenset(viewer.roles), frozenset(viewer.scopes), operation.shape(variables))
+        canonical = canonical_json(variables)
+        key = plan_key(viewer, operation, variables)
         if cost_limit.refusal(context, identified=True) is not None:
             return "over the caller's cost limit"  # the reference refuses it
         try:
             cached = operation.plans.get(key)
             if isinstance(cached, Plan) and cached.known(canonical):
                 # Seen with these variables: they coerced, and only the viewer's binds are new.
-                plan, env = cached, Env(None, **_viewer_binds(viewer))
+                plan, env = cached, Env(None, **viewer_binds(viewer))
             else:
-                env = Env(coerce(self.schema, operation, variables), **_viewer_binds(viewer))
+                env = Env(coerce(self.schema, operation, variables), **viewer_binds(viewer))
                 dialect = context.db.engine.dialect
                 plan = plan_for(
                     self.schema, operation, env, key, is_admin=viewer.is_admin, dialect=dialect
@@ -140,9 +140,12 @@ class CompiledReads:
             return "the reference would report an error"
         if plan.searches:
             duration_ms = (time.perf_counter() - started) * 1000
-            _record(context, prepared.searches, orjson.loads(hits), duration_ms)
+            recorder = context.request.app.state.retrieval
+            record_searches(viewer, recorder, prepared.searches, orjson.loads(hits), duration_ms)
         if answered is not None:
             _report(context, answered)
+        if (record := request_record.current()) is not None:
+            record.execution = "compiled"
         return _response(context.request, text, answered, cost_limit.report(context))
 
 
@@ -154,25 +157,32 @@ def _report(context: Any, answered: Answered) -> None:
         record.error_codes = [error.extensions["code"] for error in answered.errors]
 
 
-def _record(context: Any, calls: tuple[Any, ...], hits: list[Any], duration_ms: float) -> None:
+def record_searches(
+    viewer: Any, recorder: Any, calls: tuple[Any, ...], hits: list[Any], duration_ms: float
+) -> None:
     """The compiled searches' retrieval history, as the reference's resolvers record it."""
     for call, found in zip(calls, hits, strict=True):
         entry = entries.search_entry(
-            context.viewer,
+            viewer,
             query=call.query,
             filters=call.filters,
             conversation=call.conversation,
             hits=[(uuid.UUID(hit_id), rank) for hit_id, rank in found],
             duration_ms=duration_ms,
         )
-        entries.record(context.request, entry)
+        recorder.record(entry)
 
 
-def _viewer_binds(viewer: Any) -> dict[str, Any]:
+def plan_key(viewer: Any, operation: Operation, variables: dict[str, Any]) -> tuple[Any, ...]:
+    """What a plan is cached by: the viewer's roles and scopes, and the variables' shape."""
+    return (frozenset(viewer.roles), frozenset(viewer.scopes), operation.shape(variables))
+
+
+def viewer_binds(viewer: Any) -> dict[str, Any]:
     return {"organization_id": viewer.organization_id, "user_id": viewer.user_id}
 
 
-def _canonical(variables: dict[str, Any]) -> bytes | None:
+def canonical_json(variables: dict[str, Any]) -> bytes | None:
     """The variables as one key: the same values give the same bytes whatever their order."""
     try:
         return orjson.dumps(variables, option=orjson.OPT_SORT_KEYS)
@@ -243,8 +253,15 @@ def _response(
     if cost is not None:
         body += b',"extensions":' + orjson.dumps({"cost": cost})
     body += b"}"
-    if GRAPHQL_RESPONSE_JSON in request.headers.get("accept", ""):
-        media_type = f"{GRAPHQL_RESPONSE_JSON}; charset=utf-8"
-    else:
-        media_type = "application/json"
-    return Response(body, media_type=media_type, headers={EXECUTION: "compiled"})
+    return Response(
+        body,
+        media_type=media_type(request.headers.get("accept", "")),
+        headers={EXECUTION: "compiled"},
+    )
+
+
+def media_type(accept: str) -> str:
+    """The GraphQL-over-HTTP media type when the client accepts it, else plain JSON."""
+    if GRAPHQL_RESPONSE_JSON in accept:
+        return f"{GRAPHQL_RESPONSE_JSON}; charset=utf-8"
+    return "application/json"

@@ -49,6 +49,7 @@ KEYS = {
     "operation_type",
     "principal_id",
     "organization_id",
+    "execution",
     "statements",
     "cost",
     "error_codes",
