@@ -21,7 +21,7 @@ import os
 import shutil
 import signal
 import sys
-from dataclasses import replace
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
@@ -129,16 +129,24 @@ async def run(args: argparse.Namespace, pgbench_path: Path, data_dir: Path) -> i
         runs: list[ServerRun] = []
         for workers in args.workers:
             runs += await serve_and_measure(args, db, target, operations, workers, work)
-        limits = {}
+        limits, paced = {}, {}
         print(f"\nSQL limit: pgbench -M prepared -c {args.connections} -j 2", flush=True)
         for operation in operations:
             limits[operation.name] = sql_limit(args, target, operation, pgbench_path, work)
+        print("\nThe same statement paced to the server's best rate (pgbench -R)", flush=True)
+        for operation in operations:
+            best = max(r.load.rps for r in runs if r.operation == operation.name)
+            paced[operation.name] = sql_limit(
+                args, target, operation, pgbench_path, work, rate=best
+            )
     finally:
         await db.close()
     settings = {k: getattr(args, k) for k in ("duration", "warmup", "connections", "workers")}
     text = report.snippet(runs, limits, machine=machine, counts=target.counts, settings=settings)
     titles = {op.name: op.title for op in operations}
-    markdown = text + "\n\n" + report.limits_table(limits, titles)
+    markdown = "\n\n".join(
+        [text, report.limits_table(limits, titles), report.paced_table(runs, paced, titles)]
+    )
     md, _ = report.write(
         run_stamp,
         markdown,
@@ -148,6 +156,7 @@ async def run(args: argparse.Namespace, pgbench_path: Path, data_dir: Path) -> i
             "settings": settings,
             "operations": {op.name: op.query for op in operations},
             **report.as_json(runs, limits),
+            "paced": {name: asdict(limit) for name, limit in paced.items()},
         },
     )
     print()
@@ -270,7 +279,11 @@ def sql_limit(
     operation: Operation,
     pgbench_path: Path,
     work: Path,
+    *,
+    rate: float | None = None,
 ) -> pgbench.Limit:
+    """pgbench's measure of the operation's hand-written statement: back to back (the
+    limit), or paced to `rate` transactions per second."""
     inputs = [
         sql_parameters(
             operation,
@@ -285,6 +298,7 @@ def sql_limit(
         "connections": args.connections,
         "role": target.app_role,
         "organization": str(target.organization_id),
+        "rate": rate,
     }
     if args.warmup > 0:
         pgbench.run(pgbench_path, target.url, scripts, values, seconds=args.warmup, **common)
@@ -292,7 +306,8 @@ def sql_limit(
     limit = pgbench.run(pgbench_path, target.url, scripts, values, seconds=args.duration, **common)
     limit = replace(limit, database_cpu_seconds=_since(database_before, _database_cpu(args)))
     print(
-        f"  SQL limit {operation.name}: {limit.tps:,.0f} tps, {limit.latency_ms:.2f} ms average, "
+        f"  {'paced' if rate else 'SQL limit'} {operation.name}: {limit.tps:,.0f} tps, "
+        f"{limit.latency_ms:.2f} ms average, "
         f"{report.per_request(limit.database_cpu_seconds, limit.transactions)} ms PostgreSQL "
         f"CPU/transaction, {limit.failed} failed",
         flush=True,

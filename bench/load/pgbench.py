@@ -73,10 +73,12 @@ def run(
     connections: int,
     seconds: int = 0,
     transactions: int = 0,
+    rate: float | None = None,
     role: str,
     organization: str,
 ) -> Limit:
-    """`seconds` of load, or `transactions` per connection; what pgbench measured."""
+    """`seconds` of load, or `transactions` per connection; what pgbench measured. With
+    `rate`, transactions are paced to that many per second (`-R`) instead of back to back."""
     command = [
         str(pgbench),
         "-M",
@@ -87,6 +89,7 @@ def run(
         "-j",
         "2",
         *(["-t", str(transactions)] if transactions else ["-T", str(max(1, seconds))]),
+        *(["-R", f"{rate:.0f}"] if rate else []),
     ]
     for script in scripts:
         command += ["-f", str(script)]

@@ -82,6 +82,26 @@ def limits_table(limits: dict[str, Limit], titles: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
+def paced_table(runs: list[ServerRun], paced: dict[str, Limit], titles: dict[str, str]) -> str:
+    """PostgreSQL's CPU per request from the server beside its CPU per transaction when
+    pgbench sends the hand-written statement at the server's best rate: what the database
+    spends on the server's requests beyond the statement's own cost at that pace (a
+    database kept waiting between statements costs more per statement than one kept busy)."""
+    lines = [
+        "| operation | workers | server rps | PostgreSQL CPU ms/request | pgbench at that rate:"
+        " tps | PostgreSQL CPU ms/tx |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for name, limit in paced.items():
+        best = max((r for r in runs if r.operation == name), key=lambda r: r.load.rps)
+        lines.append(
+            f"| {titles[name]} | {best.workers} | {best.load.rps:,.0f} | "
+            f"{per_request(best.database_cpu_seconds, best.load.requests)} | "
+            f"{limit.tps:,.0f} | {per_request(limit.database_cpu_seconds, limit.transactions)} |"
+        )
+    return "\n".join(lines)
+
+
 def snippet(
     runs: list[ServerRun],
     limits: dict[str, Limit],
