@@ -75,6 +75,20 @@ def create_engine(url: str, settings: Settings, *, app: bool = False) -> AsyncEn
     return engine
 
 
+def warn_of_overflow(settings: Settings) -> None:
+    """SQLAlchemy's pool keeps only `pool_size` connections: an overflow connection is closed
+    at checkin and a new one opened at the next checkout that needs it. It has no option to
+    keep idle ones for a while, so the operator who allows overflow is told what it costs."""
+    if settings.max_overflow > 0:
+        log.warning(
+            "KHUB_DB_MAX_OVERFLOW=%d: under sustained load beyond KHUB_DB_POOL_SIZE=%d, overflow "
+            "connections are closed and reopened per request (a login and fresh prepared "
+            "statements each); raise KHUB_DB_POOL_SIZE instead (docs/deploy.md)",
+            settings.max_overflow,
+            settings.pool_size,
+        )
+
+
 def connect_arguments(settings: Settings, *, app: bool) -> dict[str, Any]:
     """asyncpg's arguments. The app's connections default to the statement timeout, for a
     statement that runs before any transaction sets it (`graph/compiler/known_callers.py`).
@@ -272,6 +286,7 @@ class Database:
         )
         if as_app:
             url = resolve_app_url(settings, url)
+            warn_of_overflow(settings)
         engine = create_engine(url, settings, app=as_app)
         try:
             await wait_until_reachable(engine, retries=settings.connect_retries)

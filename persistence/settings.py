@@ -68,8 +68,11 @@ class Settings:
     replica_max_lag_ms: int = 1_000
     replica_check_ms: int = 1_000
     data_dir: Path = field(default_factory=default_data_dir)
-    pool_size: int = 5
-    max_overflow: int = 10
+    pool_size: int = 10
+    """Connections each process opens on demand and keeps: its most at once by default."""
+    max_overflow: int = 0
+    """Connections beyond `pool_size`, closed at checkin: under sustained load each costs a
+    login and fresh prepared statements per request (`warn_of_overflow`)."""
     pool_timeout: int = 30
     pool_recycle: int = 1800
     connect_timeout: int = 10
