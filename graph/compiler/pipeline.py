@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import time
-import uuid
 from typing import Any
 
 import orjson
@@ -157,14 +156,7 @@ def _report(context: Any, answered: Answered) -> None:
 def _record(context: Any, calls: tuple[Any, ...], hits: list[Any], duration_ms: float) -> None:
     """The compiled searches' retrieval history, as the reference's resolvers record it."""
     for call, found in zip(calls, hits, strict=True):
-        entry = entries.search_entry(
-            context.viewer,
-            query=call.query,
-            filters=call.filters,
-            conversation=call.conversation,
-            hits=[(uuid.UUID(hit_id), rank) for hit_id, rank in found],
-            duration_ms=duration_ms,
-        )
+        entry = entries.compiled_search_entry(context.viewer, call, found, duration_ms)
         entries.record(context.request, entry)
 
 
