@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import time
-import uuid
 from typing import Any
 
 import orjson
@@ -162,14 +161,7 @@ def record_searches(
 ) -> None:
     """The compiled searches' retrieval history, as the reference's resolvers record it."""
     for call, found in zip(calls, hits, strict=True):
-        entry = entries.search_entry(
-            viewer,
-            query=call.query,
-            filters=call.filters,
-            conversation=call.conversation,
-            hits=[(uuid.UUID(hit_id), rank) for hit_id, rank in found],
-            duration_ms=duration_ms,
-        )
+        entry = entries.compiled_search_entry(viewer, call, found, duration_ms)
         recorder.record(entry)
 
 

@@ -67,7 +67,27 @@ def search_entry(
         source_node_id=None,
         filters=filters,
         conversation=conversation,
-        hits=hits,
+        hit_ids=[hit_id for hit_id, _ in hits],
+        hit_scores=[score for _, score in hits],
+        duration_ms=duration_ms,
+    )
+
+
+def compiled_search_entry(
+    viewer: Any, call: SearchCall, found: Sequence[Sequence[Any]], duration_ms: float
+) -> RetrievalEntry:
+    """A compiled search's entry, from the `[id, rank]` pairs its statement appended to the
+    data (`found`): split and parsed column by column, on the request's path."""
+    ids, ranks = zip(*found, strict=True) if found else ((), ())
+    return _entry(
+        viewer,
+        kind=SEARCH,
+        query_text=call.query,
+        source_node_id=None,
+        filters=call.filters,
+        conversation=call.conversation,
+        hit_ids=list(map(uuid.UUID, ids)),
+        hit_scores=list(ranks),
         duration_ms=duration_ms,
     )
 
@@ -92,7 +112,8 @@ def similar_entry(
         source_node_id=source_node_id,
         filters=filters,
         conversation=conversation,
-        hits=hits,
+        hit_ids=[hit_id for hit_id, _ in hits],
+        hit_scores=[score for _, score in hits],
         duration_ms=duration_ms,
     )
 
@@ -105,7 +126,8 @@ def _entry(
     source_node_id: uuid.UUID | None,
     filters: dict[str, Any],
     conversation: uuid.UUID | None,
-    hits: Sequence[tuple[uuid.UUID, float]],
+    hit_ids: list[uuid.UUID],
+    hit_scores: list[float],
     duration_ms: float,
 ) -> RetrievalEntry:
     return RetrievalEntry(
@@ -114,8 +136,8 @@ def _entry(
         query_text=query_text,
         source_node_id=source_node_id,
         filters=filters,
-        hit_ids=[hit_id for hit_id, _ in hits],
-        hit_scores=[score for _, score in hits],
+        hit_ids=hit_ids,
+        hit_scores=hit_scores,
         duration_ms=duration_ms,
         user_id=viewer.user_id,
         api_key_id=viewer.api_key_id,

@@ -2,17 +2,16 @@
 
 A batch is written per organization (row-level security confines a transaction to one):
 ONE multi-row INSERT of the history rows, then one upsert per rollup table with the batch's
-counts added up first (an upsert may touch a row once per statement). Each call counts in
-the per-day totals and in one block of every span of the other rollups.
+counts added up first (`rollups.py`: an upsert may touch a row once per statement). Each
+call counts in the per-day totals and in one block of every span of the other rollups.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections import Counter
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import bindparam, delete, select, text
@@ -22,18 +21,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from persistence.conversation.models import Conversation
 from persistence.database import scope_transaction
-from persistence.ids import new_id
+from persistence.ids import new_ids
+from persistence.retrieval import rollups
 from persistence.retrieval.models import (
-    ROLLUP_SPANS,
-    SEARCH,
     RetrievalDailyCalls,
     RetrievalDailyDocument,
     RetrievalDailyDuration,
     RetrievalDailyText,
     RetrievalQuery,
-    block_start,
-    duration_bucket,
-    rollup_text,
 )
 
 ROLLUPS = (RetrievalDailyCalls, RetrievalDailyDuration, RetrievalDailyText, RetrievalDailyDocument)
@@ -41,7 +36,11 @@ ROLLUPS = (RetrievalDailyCalls, RetrievalDailyDuration, RetrievalDailyText, Retr
 
 @dataclass(frozen=True)
 class RetrievalEntry:
-    """One retrieval call as recorded: the same whichever execution path answered it."""
+    """One retrieval call as recorded: the same whichever execution path answered it.
+
+    Frozen, and its lists and `filters` are never mutated once it is made (the compiled path
+    even shares one `filters` dict between the calls of a cached plan): the writer binds them
+    as they are, without copying."""
 
     organization_id: uuid.UUID
     kind: str
@@ -55,10 +54,16 @@ class RetrievalEntry:
     api_key_id: uuid.UUID | None
     conversation_id: uuid.UUID | None
     created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
-    id: uuid.UUID = field(default_factory=new_id)
+    id: uuid.UUID | None = None
+    """None until written: the writer makes a batch's ids at once (`new_ids`), off the
+    request's path."""
 
     def row(self) -> dict[str, Any]:
-        return {**asdict(self), "hit_count": len(self.hit_ids)}
+        """The history row's values: a shallow copy of the fields (`dataclasses.asdict` copied
+        every hit id and filter deeply: most of the writer's time)."""
+        row = dict(self.__dict__)
+        row["hit_count"] = len(self.hit_ids)
+        return row
 
 
 async def write(
@@ -75,8 +80,11 @@ async def write(
                 organization_id=organization_id,
                 statement_timeout_ms=statement_timeout_ms,
             )
-            await connection.execute(_INSERT_CALLS, [_claimed(e) for e in rows])
-            await _roll_up(connection, organization_id, rows)
+            ids = new_ids(len(rows))
+            claimed = [_claimed(e, i) for e, i in zip(rows, ids, strict=True)]
+            await connection.execute(_INSERT_CALLS, claimed)
+            for model, key, columns in rollups.columns(rows):
+                await _add(connection, model, key, columns, organization_id)
 
 
 _INSERT_CALLS = insert(RetrievalQuery).values(
@@ -91,94 +99,38 @@ _INSERT_CALLS = insert(RetrievalQuery).values(
 name any id, and a batch must not fail on one."""
 
 
-def _claimed(entry: RetrievalEntry) -> dict[str, Any]:
+def _claimed(entry: RetrievalEntry, made: uuid.UUID) -> dict[str, Any]:
+    """The entry's row for `_INSERT_CALLS`, with its own id or the one `made` for it."""
     row = entry.row()
+    if row["id"] is None:
+        row["id"] = made
     row["claimed_conversation_id"] = row.pop("conversation_id")
     row["claimed_organization_id"] = entry.organization_id
     return row
-
-
-async def _roll_up(
-    connection: AsyncConnection, organization_id: uuid.UUID, entries: list[RetrievalEntry]
-) -> None:
-    calls: Counter[date] = Counter()
-    zero_calls: Counter[date] = Counter()
-    durations: Counter[tuple[int, date, int]] = Counter()
-    texts: Counter[tuple[int, date, str]] = Counter()
-    zero_texts: Counter[tuple[int, date, str]] = Counter()
-    documents: Counter[tuple[int, date, uuid.UUID]] = Counter()
-    for entry in entries:
-        day = entry.created_at.astimezone(UTC).date()
-        calls[day] += 1
-        zero_calls[day] += not entry.hit_ids
-        for span in ROLLUP_SPANS:
-            block = (span, block_start(day, span))
-            durations[(*block, duration_bucket(entry.duration_ms))] += 1
-            if entry.kind == SEARCH and entry.query_text is not None:
-                key = (*block, rollup_text(entry.query_text))
-                texts[key] += 1
-                zero_texts[key] += not entry.hit_ids
-                for document_id in entry.hit_ids:
-                    documents[(*block, document_id)] += 1
-    await _add(
-        connection,
-        RetrievalDailyCalls,
-        ("day",),
-        [{"day": d, "queries": n, "zero_hit_queries": zero_calls[d]} for d, n in calls.items()],
-        organization_id,
-    )
-    await _add(
-        connection,
-        RetrievalDailyDuration,
-        ("days", "day", "duration_bucket"),
-        [
-            {"days": s, "day": d, "duration_bucket": b, "queries": n}
-            for (s, d, b), n in durations.items()
-        ],
-        organization_id,
-    )
-    await _add(
-        connection,
-        RetrievalDailyText,
-        ("days", "day", "text"),
-        [
-            {"days": s, "day": d, "text": t, "queries": n, "zero_hit_queries": zero_texts[s, d, t]}
-            for (s, d, t), n in texts.items()
-        ],
-        organization_id,
-    )
-    await _add(
-        connection,
-        RetrievalDailyDocument,
-        ("days", "day", "document_id"),
-        [
-            {"days": s, "day": d, "document_id": i, "returned": n}
-            for (s, d, i), n in documents.items()
-        ],
-        organization_id,
-    )
 
 
 async def _add(
     connection: AsyncConnection,
     model: Any,
     key: tuple[str, ...],
-    rows: list[dict[str, Any]],
+    columns: rollups.Columns,
     organization_id: uuid.UUID,
 ) -> None:
-    """Add the counts of `rows` to the rollup's rows with the same key (made if absent).
+    """Add the counts in `columns` to the rollup's rows with the same `key` (made if absent).
 
     One statement whose text depends only on the rollup, its columns passed as arrays and
     unnested: a multi-row VALUES of each batch's size was compiled by SQLAlchemy afresh for
     every batch (thousands of rows: the writer cost more Python than the searches it
     records) and prepared anew by PostgreSQL."""
-    if not rows:
+    size = len(next(iter(columns.values())))
+    if not size:
         return
-    columns = ("organization_id", "id", *rows[0])
-    values: dict[str, list[Any]] = {c: [row[c] for row in rows] for c in rows[0]}
-    values["organization_id"] = [organization_id] * len(rows)
-    values["id"] = [new_id() for _ in rows]
-    await connection.execute(_upsert(model, key, columns), values)
+    values = {
+        "organization_id": [organization_id] * size,
+        "id": new_ids(size),
+        **columns,
+    }
+    await connection.execute(_upsert(model, key, tuple(values)), values)
 
 
 _UPSERTS: dict[tuple[str, tuple[str, ...], tuple[str, ...]], Any] = {}
