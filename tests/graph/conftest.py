@@ -6,8 +6,11 @@ committed for real, and each test gets a fresh organization that is deleted afte
 
 from __future__ import annotations
 
+import io
+import json
+import logging
 import uuid
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
@@ -19,6 +22,7 @@ from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from graph.app import create_app
+from graph.request_log import JsonFormatter
 from graph.settings import ServerSettings
 from persistence.database import Database, session_factory
 from persistence.scope import Scope
@@ -166,3 +170,25 @@ class GraphQLClient:
 @pytest.fixture
 def gql(client: httpx.AsyncClient) -> GraphQLClient:
     return GraphQLClient(client)
+
+
+@pytest.fixture
+def output() -> Iterator[io.StringIO]:
+    """Everything the process logs, at every level, as the JSON lines production writes."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    root = logging.getLogger()
+    level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    try:
+        yield stream
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
+
+
+def request_lines(output: io.StringIO) -> list[dict[str, object]]:
+    lines = [json.loads(line) for line in output.getvalue().splitlines()]
+    return [line for line in lines if line["logger"] == "khub.request"]

@@ -4,18 +4,16 @@ password, token or key."""
 from __future__ import annotations
 
 import io
-import json
 import logging
-from collections.abc import Iterator
 from datetime import datetime
 
 import httpx
 import pytest
 from strawberry.relay import to_base64
 
-from graph.request_log import JsonFormatter, TextFormatter, log_config
+from graph.request_log import TextFormatter, log_config
 from graph.settings import ServerSettings
-from tests.graph.conftest import PASSWORD, World
+from tests.graph.conftest import PASSWORD, World, request_lines
 
 DOCUMENTS = "query RecentDocuments { documents(first: 2) { totalCount } }"
 VIEWER = "query Me { viewer { username } }"
@@ -54,28 +52,6 @@ KEYS = {
     "cost",
     "error_codes",
 }
-
-
-@pytest.fixture
-def output() -> Iterator[io.StringIO]:
-    """Everything the process logs, at every level, as the JSON lines production writes."""
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(JsonFormatter())
-    root = logging.getLogger()
-    level = root.level
-    root.addHandler(handler)
-    root.setLevel(logging.DEBUG)
-    try:
-        yield stream
-    finally:
-        root.removeHandler(handler)
-        root.setLevel(level)
-
-
-def request_lines(output: io.StringIO) -> list[dict[str, object]]:
-    lines = [json.loads(line) for line in output.getvalue().splitlines()]
-    return [line for line in lines if line["logger"] == "khub.request"]
 
 
 async def post(

@@ -4,18 +4,16 @@ not sure of goes the whole way."""
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator
+import io
 from typing import Any
 
 import httpx
 import pytest
 
-from graph.request_log import FIELDS
 from persistence.database import Database
 from tests.fixtures.statements import StatementCounter
 from tests.graph.compiler.data import build
-from tests.graph.conftest import World
+from tests.graph.conftest import World, request_lines
 
 TITLES = "query Titles { documents(first: 5) { totalCount edges { node { title } } } }"
 NESTED = """
@@ -37,24 +35,9 @@ REPEATED = [
 ]
 
 
-@pytest.fixture
-def executions() -> Iterator[list[str | None]]:
+def executions(output: io.StringIO, since: int = 0) -> list[object]:
     """How each request was answered, from its log line (`execution`)."""
-    seen: list[str | None] = []
-
-    class Collect(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            seen.append(getattr(record, FIELDS, {}).get("execution"))
-
-    logger, handler = logging.getLogger("khub.request"), Collect()
-    level = logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
-    try:
-        yield seen
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(level)
+    return [line["execution"] for line in request_lines(output)[since:]]
 
 
 async def _post(
@@ -81,7 +64,7 @@ async def test_the_express_lane_answers_exactly_as_the_full_stack(
     client: httpx.AsyncClient,
     world: World,
     database: Database,
-    executions: list[str | None],
+    output: io.StringIO,
     query: str,
     variables: dict[str, Any],
     headers: dict[str, str],
@@ -90,7 +73,7 @@ async def test_the_express_lane_answers_exactly_as_the_full_stack(
     full = await _post(client, query, variables, world.viewer.token, headers)
     express = await _post(client, query, variables, world.viewer.token, headers)
 
-    assert executions == ["compiled", "express"]
+    assert executions(output) == ["compiled", "express"]
     assert express.status_code == full.status_code == 200
     assert express.content == full.content
     assert "errors" not in express.json()
@@ -123,34 +106,34 @@ async def test_requests_the_lane_is_not_sure_of_go_the_whole_way(
     client: httpx.AsyncClient,
     world: World,
     database: Database,
-    executions: list[str | None],
+    output: io.StringIO,
     case: str,
 ) -> None:
     headers, extra = LEFT_TO_THE_FULL_STACK[case]
     await build(world, database)
     for _ in range(2):  # known caller, cached plan: the lane's own requests
         await _post(client, TITLES, {}, world.viewer.token)
-    executions.clear()
+    seen = len(request_lines(output))
 
     response = await _post(client, TITLES, {}, world.viewer.token, headers, **extra)
 
-    assert executions != ["express"]
+    assert executions(output, seen) != ["express"]
     if case == "a cross-origin request":
         assert response.headers["access-control-allow-origin"] == headers["Origin"]
     elif case == "an asked-for cost":
         assert response.json()["extensions"]["cost"]["requested"] > 0
     else:
         assert response.json()["errors"][0]["message"]
-        assert executions == ["reference"]
+        assert executions(output, seen) == ["reference"]
 
 
 async def test_a_chunked_body_goes_the_whole_way(
-    client: httpx.AsyncClient, world: World, database: Database, executions: list[str | None]
+    client: httpx.AsyncClient, world: World, database: Database, output: io.StringIO
 ) -> None:
     await build(world, database)
     for _ in range(2):
         await _post(client, TITLES, {}, world.viewer.token)
-    executions.clear()
+    seen = len(request_lines(output))
     body = (
         b'{"query": "query Titles { documents(first: 5) { totalCount edges { node { title } } } }"}'
     )
@@ -170,4 +153,4 @@ async def test_a_chunked_body_goes_the_whole_way(
 
     assert response.status_code == 200
     assert response.json()["data"]["documents"]["totalCount"] > 0
-    assert executions == ["compiled"]
+    assert executions(output, seen) == ["compiled"]
