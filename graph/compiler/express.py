@@ -169,18 +169,13 @@ class _Request:
     def of(cls, scope: Scope, max_body_bytes: int) -> _Request | None:
         """The request's bearer token and `Accept`, when nothing in its headers needs the
         full stack: a JSON body of declared length within the limit, and no `Origin`."""
-        token = accept = length = content_type = None
+        found: dict[bytes, bytes] = {}
         for name, value in scope["headers"]:
-            if name == b"authorization":
-                token = value
-            elif name == b"content-type":
-                content_type = value
-            elif name == b"content-length":
-                length = value
-            elif name == b"accept":
-                accept = value
-            elif name == b"origin":
+            if name == b"origin":
                 return None
+            found.setdefault(name, value)  # the first of a repeated header, as Starlette reads
+        token, content_type = found.get(b"authorization"), found.get(b"content-type")
+        length, accept = found.get(b"content-length"), found.get(b"accept")
         if token is None or content_type is None or length is None:
             return None
         if content_type.split(b";")[0].strip().lower() != JSON:

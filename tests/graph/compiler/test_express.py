@@ -154,3 +154,25 @@ async def test_a_chunked_body_goes_the_whole_way(
     assert response.status_code == 200
     assert response.json()["data"]["documents"]["totalCount"] > 0
     assert executions(output, seen) == ["compiled"]
+
+
+async def test_a_repeated_authorization_header_answers_for_its_first_token_on_both_paths(
+    client: httpx.AsyncClient, world: World, output: io.StringIO
+) -> None:
+    """Starlette (the full stack) reads the first of a repeated header: so does the lane."""
+    for token in (world.viewer.token, world.admin.token):  # both known, the plan cached
+        for _ in range(2):
+            await _post(client, ME, {}, token)
+    seen = len(request_lines(output))
+
+    response = await client.post(
+        "/graphql",
+        json={"query": ME},
+        headers=[
+            ("Authorization", f"Bearer {world.viewer.token}"),
+            ("Authorization", f"Bearer {world.admin.token}"),
+        ],
+    )
+
+    assert response.json()["data"]["viewer"]["username"] == world.viewer.user.username
+    assert executions(output, seen) == ["express"]
