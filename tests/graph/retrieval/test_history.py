@@ -196,6 +196,28 @@ async def test_entries_past_a_full_queue_are_dropped_counted_and_warned_once(
     assert len(await history(database, world)) == 2
 
 
+async def test_under_a_steady_stream_the_writer_writes_whole_batches_only(
+    app_with: Any, world: World, database: Database, corpus: Corpus
+) -> None:
+    """Woken by a whole batch, the writer writes whole batches only: the rest, and calls
+    arriving while it writes, wait for the next batch or the end of the interval (none
+    here). Written at once, the writer would write back to back in small batches under
+    load, each upserting its rollup rows anew. Each batch commits at once, so the rows
+    written are whole batches at any moment."""
+    app, http = await app_with(batch_size=4, flush_seconds=3600)
+    search = {"query": "postgres"}
+
+    for _ in range(5):  # six at once: a batch is due while two more arrive
+        await asyncio.gather(
+            *(post(http, SEARCH, search, token=world.viewer.token) for _ in range(6))
+        )
+        await asyncio.sleep(0.05)  # the writer's turn
+        assert len(await history(database, world)) % 4 == 0
+    await app.state.retrieval.flush()
+
+    assert len(await history(database, world)) == 30
+
+
 async def test_retention_deletes_expired_rows_and_their_rollups_in_batches(
     app_with: Any, world: World, database: Database
 ) -> None:
