@@ -101,8 +101,9 @@ class ExpressLane:
             return None
         if not isinstance(data, dict) or data.keys() - {"query", "operationName", "variables"}:
             return None  # extensions, a persisted document's id: the full stack's business
-        query, name = data.get("query"), data.get("operationName")
-        variables = data.get("variables") or {}
+        query, name, variables = data.get("query"), data.get("operationName"), data.get("variables")
+        if variables is None:
+            variables = {}
         if not isinstance(query, str) or not isinstance(name, str | None):
             return None
         if not isinstance(variables, dict):
@@ -132,7 +133,6 @@ class ExpressLane:
         record = request_record.current()
         if record is not None:
             record.describe(schema, query, name)
-            record.context, record.cost, record.execution = known, requested, "express"
         timeout = self.settings.database.statement_timeout_ms
         started = time.perf_counter()
         text = await _read(
@@ -153,6 +153,8 @@ class ExpressLane:
             record_searches(
                 known.viewer, recorder, prepared.searches, orjson.loads(hits), duration_ms
             )
+        if record is not None:  # the log line's principal and cost
+            record.context, record.cost, record.execution = known, requested, "express"
         return b'{"data":' + text.encode() + b"}"
 
 

@@ -46,11 +46,12 @@ async def _post(
     variables: dict[str, Any],
     token: str,
     headers: dict[str, str] | None = None,
-    **extra: Any,
+    body: dict[str, Any] | None = None,
 ) -> httpx.Response:
+    """`body`: more of the request body's members, or other values for these."""
     return await client.post(
         "/graphql",
-        json={"query": query, "variables": variables, **extra},
+        json={"query": query, "variables": variables, **(body or {})},
         headers={"Authorization": f"Bearer {token}", **(headers or {})},
     )
 
@@ -98,6 +99,7 @@ LEFT_TO_THE_FULL_STACK = {
     "a cross-origin request": ({"Origin": "http://localhost:5173"}, {}),
     "an asked-for cost": ({}, {"extensions": {"cost": True}}),
     "an operation name the document lacks": ({}, {"operationName": "Other"}),
+    "variables that are not an object": ({}, {"variables": []}),
 }
 
 
@@ -115,7 +117,7 @@ async def test_requests_the_lane_is_not_sure_of_go_the_whole_way(
         await _post(client, TITLES, {}, world.viewer.token)
     seen = len(request_lines(output))
 
-    response = await _post(client, TITLES, {}, world.viewer.token, headers, **extra)
+    response = await _post(client, TITLES, {}, world.viewer.token, headers, extra)
 
     assert executions(output, seen) != ["express"]
     if case == "a cross-origin request":
