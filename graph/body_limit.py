@@ -35,7 +35,7 @@ class BodyLimitMiddleware:
         while True:
             message = await receive()
             if message["type"] != "http.request":  # the client went away
-                await self.app(scope, _replay([message], receive), send)
+                await self.app(scope, replay([message], receive), send)
                 return
             chunk = message.get("body", b"")
             received += len(chunk)
@@ -46,7 +46,7 @@ class BodyLimitMiddleware:
             if not message.get("more_body", False):
                 break
         body = {"type": "http.request", "body": b"".join(chunks), "more_body": False}
-        await self.app(scope, _replay([body], receive), send)
+        await self.app(scope, replay([body], receive), send)
 
     def limit_for(self, headers: dict[bytes, bytes]) -> int:
         media_type = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
@@ -60,7 +60,7 @@ class BodyLimitMiddleware:
         await response(scope, receive, send)
 
 
-def _replay(messages: list[Message], receive: Receive) -> Receive:
+def replay(messages: list[Message], receive: Receive) -> Receive:
     """A `receive` that hands out `messages` first, then the client's further messages."""
 
     async def replay() -> Message:

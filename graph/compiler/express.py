@@ -31,17 +31,17 @@ import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from graph import request_record
+from graph.body_limit import replay
 from graph.compiler.arguments import Env, Fallback
-from graph.compiler.compile import HITS_SEPARATOR
 from graph.compiler.document import Operation
 from graph.compiler.known_callers import Credential, guard_values
 from graph.compiler.pipeline import (
     EXECUTION,
     CompiledReads,
+    answered_data,
     canonical_json,
     media_type,
     plan_key,
-    record_searches,
     viewer_binds,
 )
 from graph.compiler.plan import Plan
@@ -91,7 +91,7 @@ class ExpressLane:
             if body is not None:
                 await _send_json(send, body, request.accept)
                 return
-        await self.app(scope, _replay(messages, receive), send)
+        await self.app(scope, replay(messages, receive), send)
 
     async def _answer(self, scope: Scope, request: _Request, body: bytes) -> bytes | None:
         """The response body, or None to let the full stack answer."""
@@ -143,19 +143,13 @@ class ExpressLane:
         if text is None:  # not the same caller any more, or the statement failed
             self.compiled.callers.forget(credential)  # type: ignore[arg-type]
             return None
-        if plan.searches:
-            text, _, hits = text.rpartition(HITS_SEPARATOR)
-        if not plan.answered(text):
+        recorder = scope["app"].state.retrieval
+        data = answered_data(plan, prepared, text, known.viewer, recorder, started)
+        if data is None:
             return None
-        if plan.searches:
-            duration_ms = (time.perf_counter() - started) * 1000
-            recorder = scope["app"].state.retrieval
-            record_searches(
-                known.viewer, recorder, prepared.searches, orjson.loads(hits), duration_ms
-            )
         if record is not None:  # the log line's principal and cost
             record.context, record.cost, record.execution = known, requested, "express"
-        return b'{"data":' + text.encode() + b"}"
+        return b'{"data":' + data.encode() + b"}"
 
 
 class _Request:
@@ -231,13 +225,3 @@ async def _body(receive: Receive, limit: int) -> tuple[list[Message], bool]:
             return messages, False
         if not message.get("more_body", False):
             return messages, True
-
-
-def _replay(messages: list[Message], receive: Receive) -> Receive:
-    """A `receive` that hands out `messages` first, then the client's further messages."""
-    pending = list(reversed(messages))
-
-    async def replay() -> Message:
-        return pending.pop() if pending else await receive()
-
-    return replay

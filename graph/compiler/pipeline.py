@@ -24,7 +24,7 @@ from graph.compiler.arguments import Env, Fallback
 from graph.compiler.compile import HITS_SEPARATOR
 from graph.compiler.document import Documents, Operation
 from graph.compiler.known_callers import Credential, KnownCallers, guard_values
-from graph.compiler.plan import Answered, Plan, coerce, plan_for
+from graph.compiler.plan import Answered, Plan, Prepared, coerce, plan_for
 from graph.context import Context
 from graph.core import cost_limit, error_log, rate_limit
 from graph.http_errors import json_depth
@@ -133,19 +133,15 @@ class CompiledReads:
             text = await _execute(context, plan.sql, values)
         if text is None:
             return FAILED
-        if plan.searches:
-            text, _, hits = text.rpartition(HITS_SEPARATOR)
-        if not plan.answered(text):
+        recorder = context.request.app.state.retrieval
+        data = answered_data(plan, prepared, text, viewer, recorder, started)
+        if data is None:
             return "the reference would report an error"
-        if plan.searches:
-            duration_ms = (time.perf_counter() - started) * 1000
-            recorder = context.request.app.state.retrieval
-            record_searches(viewer, recorder, prepared.searches, orjson.loads(hits), duration_ms)
         if answered is not None:
             _report(context, answered)
         if (record := request_record.current()) is not None:
             record.execution = "compiled"
-        return _response(context.request, text, answered, cost_limit.report(context))
+        return _response(context.request, data, answered, cost_limit.report(context))
 
 
 def _report(context: Any, answered: Answered) -> None:
@@ -156,13 +152,21 @@ def _report(context: Any, answered: Answered) -> None:
         record.error_codes = [error.extensions["code"] for error in answered.errors]
 
 
-def record_searches(
-    viewer: Any, recorder: Any, calls: tuple[Any, ...], hits: list[Any], duration_ms: float
-) -> None:
-    """The compiled searches' retrieval history, as the reference's resolvers record it."""
-    for call, found in zip(calls, hits, strict=True):
-        entry = entries.compiled_search_entry(viewer, call, found, duration_ms)
-        recorder.record(entry)
+def answered_data(
+    plan: Plan, prepared: Prepared, text: str, viewer: Any, recorder: Any, started: float
+) -> str | None:
+    """The data of the statement's `text`, its searches' hits handed to the retrieval history
+    as the reference's resolvers record them; None where the reference would report an
+    error (nothing is recorded then: the reference answers, and records, instead)."""
+    if plan.searches:
+        text, _, hits = text.rpartition(HITS_SEPARATOR)
+    if not plan.answered(text):
+        return None
+    if plan.searches:
+        duration_ms = (time.perf_counter() - started) * 1000
+        for call, found in zip(prepared.searches, orjson.loads(hits), strict=True):
+            recorder.record(entries.compiled_search_entry(viewer, call, found, duration_ms))
+    return text
 
 
 def plan_key(viewer: Any, operation: Operation, variables: dict[str, Any]) -> tuple[Any, ...]:
