@@ -36,6 +36,8 @@ class Page:
     total: Any  # a scalar subquery counting every matching row
     node: Any = None  # builds an edge's node from (rows, field nodes); else the row's object
     cursor: Any = None  # an edge's cursor over the rows; else from the sort key and id
+    plain: Any = None  # () -> (rows, order): the page unnumbered, for a forward page without
+    # pageInfo (a window function under every parent cost more than the rest of the statement)
 
 
 def root_connection(
@@ -125,7 +127,10 @@ def _keyset(
         return window.size
 
     size_param = compiler.page_size(size, site)
-    page = _window(rows, key_column, descending, conditions, size_param, parent_rows)
+
+    def window(numbered: bool) -> Any:
+        return _window(rows, key_column, descending, conditions, size_param, parent_rows, numbered)
+
     counted = repository.select(include_deleted=include_deleted, filter=filter).subquery()
     total = select(func.count()).select_from(counted)
     if column is not None:
@@ -135,13 +140,14 @@ def _keyset(
         field,
         nodes,
         Page(
-            rows=page,
+            rows=window(True),
             key=key,
             size=size_param,
             backwards=backwards,
             after=args.get("after") is not None,
             before=args.get("before") is not None,
             total=total.scalar_subquery(),
+            plain=lambda: window(False),
         ),
     )
 
@@ -164,9 +170,14 @@ def nested_connection(
     group = rows.c[loader.column]
     size_param = compiler.page_size(first, site)
     parent = parent_rows.c.id
-    page = _window(
-        rows, rows.c[key.key], loader.order.descending, [group == parent], size_param, parent_rows
-    )
+
+    def window(numbered: bool) -> Any:
+        descending = loader.order.descending
+        conditions = [group == parent]
+        return _window(
+            rows, rows.c[key.key], descending, conditions, size_param, parent_rows, numbered
+        )
+
     counted = repository.select().subquery()
     total = select(func.count()).select_from(counted).where(counted.c[loader.column] == parent)
     total = total.correlate(parent_rows)
@@ -174,7 +185,16 @@ def nested_connection(
         compiler,
         field,
         nodes,
-        Page(page, key, size_param, False, False, False, total.scalar_subquery()),
+        Page(
+            window(True),
+            key,
+            size_param,
+            False,
+            False,
+            False,
+            total.scalar_subquery(),
+            plain=lambda: window(False),
+        ),
     )
 
 
@@ -182,20 +202,27 @@ def connection(
     compiler: Compiler, field: GraphQLField, nodes: list[FieldNode], page: Page
 ) -> ColumnElement[Any]:
     connection_type = get_named_type(field.type)
-    rows = page.rows
-    number = rows.c[ROW_NUMBER]
-    on_page = number <= page.size
-    output = (number.desc(),) if page.backwards else (number.asc(),)
-    reverse = (number.asc(),) if page.backwards else (number.desc(),)
+    selections = [n.selection_set for n in nodes if n.selection_set is not None]
+    selected = compiler.collector.fields(connection_type, selections)
+    informs = any(f[0].name.value == "pageInfo" for f in selected.values())
+    if page.plain is not None and not page.backwards and not informs:
+        rows, output = page.plain()
+        page = dataclasses.replace(page, rows=rows)
+        on_page = reverse = more = None
+    else:
+        rows = page.rows
+        number = rows.c[ROW_NUMBER]
+        on_page = number <= page.size
+        output = (number.desc(),) if page.backwards else (number.asc(),)
+        reverse = (number.asc(),) if page.backwards else (number.desc(),)
+        more = func.count(number) > page.size  # a walk's empty page has one unnumbered row
     cursor = page.cursor
     if cursor is None:
         cursor = sqljson.cursor(
             sqljson.key_json(rows.c[page.key.key], python_type(page.key)), rows.c.id
         )
-    more = func.count(number) > page.size  # a walk's empty page has one unnumbered row
-    selections = [n.selection_set for n in nodes if n.selection_set is not None]
     pairs = []
-    for key, field_nodes in compiler.collector.fields(connection_type, selections).items():
+    for key, field_nodes in selected.items():
         name = field_nodes[0].name.value
         if name == "__typename":
             value = sqljson.constant(connection_type.name)
@@ -271,16 +298,23 @@ def _window(
     conditions: list[Any],
     size: Any,
     parent_rows: Any = None,
+    numbered: bool = True,
 ) -> Any:
     """At most `size + 1` rows in fetch order, numbered from 1 (the extra row says more);
-    LATERAL, correlated to `parent_rows`, under a parent."""
+    LATERAL, correlated to `parent_rows`, under a parent. Not `numbered`: at most `size`
+    rows, returned with their fetch order over the window's own columns."""
     direction = (lambda c: c.desc()) if descending else (lambda c: c.asc())
     ordering = (direction(key), direction(rows.c.id))
-    number = func.row_number().over(order_by=ordering).label(ROW_NUMBER)
-    stmt = select(rows, number).where(*conditions).order_by(*ordering).limit(sqljson.one_more(size))
-    if parent_rows is None:
-        return stmt.subquery()
-    return stmt.correlate(parent_rows).lateral()
+    if numbered:
+        number = func.row_number().over(order_by=ordering).label(ROW_NUMBER)
+        stmt = select(rows, number).limit(sqljson.one_more(size))
+    else:
+        stmt = select(rows).limit(size)
+    stmt = stmt.where(*conditions).order_by(*ordering)
+    window = stmt.subquery() if parent_rows is None else stmt.correlate(parent_rows).lateral()
+    if numbered:
+        return window
+    return window, (direction(window.c[key.name]), direction(window.c.id))
 
 
 def _sort_key(repository: Any, order: Order) -> Any:
