@@ -113,7 +113,7 @@ def search_connection(
     title_options = bind(lambda env: valid(env)[1].options(whole=True), Text())
     start_mark = bind(lambda env: valid(env)[1].start_mark, Text())
     stop_mark = bind(lambda env: valid(env)[1].stop_mark, Text())
-    tsquery = func.websearch_to_tsquery(search.ENGLISH, query)
+    tsquery = search.web_query(query)
     filter = _symbolic_filter(compiler, site, _Filter, args)  # type: ignore[arg-type]
 
     def matches() -> Any:

@@ -125,10 +125,19 @@ def _constant(value: str) -> Any:
 ENGLISH = literal_column("'english'::regconfig", REGCONFIG)
 
 
+def web_query(query: Any) -> Any:
+    """`websearch_to_tsquery(query)` as a scalar subquery, which PostgreSQL evaluates once per
+    statement. Called with a bound parameter in a prepared statement's generic plan, the
+    function ran again for every row ranked and rechecked; so PostgreSQL planned every
+    execution afresh instead (a custom plan folds the call), ~0.45 ms each. As an InitPlan
+    the generic plan is as good, and the statement is planned once."""
+    return select(func.websearch_to_tsquery(ENGLISH, query)).scalar_subquery()
+
+
 def _tsquery(query: str) -> Any:
     if len(query) > MAX_QUERY_LENGTH:
         raise ValidationError("query", f"query must be at most {MAX_QUERY_LENGTH} characters")
-    return func.websearch_to_tsquery(ENGLISH, bindparam("query", query))
+    return web_query(bindparam("query", query))
 
 
 def _collections(session: AsyncSession, scope: Scope, filter: SearchFilter) -> Any:
