@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +21,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.util import greenlet_spawn
 
 from persistence import embedded
 from persistence.replica import Replica, replica_app_url
@@ -154,6 +156,32 @@ async def scalar_on_driver(connection: AsyncConnection, sql: str, values: tuple[
     result = await driver.fetchval(sql, *values)
     dispatch.after_cursor_execute(connection.sync_connection, None, sql, values, None, False)
     return result
+
+
+async def read_pooled(
+    engine: AsyncEngine, sql: str, values: tuple[Any, ...], waited: Callable[[float], None]
+) -> Any:
+    """The first column of one statement run alone on a connection of `engine`'s pool,
+    checked out and back in without an SQLAlchemy `Connection`; `waited` hears how long
+    the checkout took.
+
+    For the express lane (graph/compiler/express.py): the Connection, its events and a
+    third greenlet hop cost more Python than the driver's call. The statement listeners
+    still hear of the statement (with no Connection, as nothing else has one). A connection
+    that broke goes back to the pool as it is: the pool's checkout refuses a closed one.
+    """
+    sync_engine = engine.sync_engine
+    started = time.perf_counter()
+    pooled = await greenlet_spawn(sync_engine.raw_connection)
+    waited(time.perf_counter() - started)
+    try:
+        dispatch = sync_engine.dispatch
+        dispatch.before_cursor_execute(None, None, sql, values, None, False)
+        result = await pooled.driver_connection.fetchval(sql, *values)
+        dispatch.after_cursor_execute(None, None, sql, values, None, False)
+        return result
+    finally:
+        await greenlet_spawn(pooled.close)
 
 
 READ_ONLY_SNAPSHOT = {"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}

@@ -30,7 +30,7 @@ from typing import Any
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from graph import request_record
+from graph import metrics, request_record
 from graph.body_limit import replay
 from graph.compiler.arguments import Env, Fallback
 from graph.compiler.document import Operation
@@ -46,8 +46,8 @@ from graph.compiler.pipeline import (
 )
 from graph.compiler.plan import Plan
 from graph.core import cost, cost_limit
-from graph.operation import Operation as DatabaseOperation
 from graph.settings import ServerSettings
+from persistence.database import read_pooled
 
 log = logging.getLogger("khub.compiler")
 
@@ -185,17 +185,13 @@ class _Request:
 
 
 async def _read(db: Any, sql: str, values: tuple[Any, ...]) -> str | None:
-    """The statement's text, on the operation's one connection (the replica's when one is in
-    use, as for any query); None when it failed."""
-    operation = DatabaseOperation(db)
-    operation.replica_allowed = True
+    """The statement's text, on the replica while one is in use (as for any query), else
+    the primary; None when it failed (the full stack then answers, and finds out why)."""
     try:
-        return await operation.read_alone(sql, values)  # type: ignore[no-any-return]
+        return await read_pooled(db.reader(), sql, values, metrics.pool_waited)
     except Exception:
         log.debug("express statement failed", exc_info=True)
         return None
-    finally:
-        await operation.finish(commit=False)
 
 
 async def _send_json(send: Send, body: bytes, accept: bytes) -> None:
