@@ -1,25 +1,26 @@
 """Writing the retrieval history in batches, with its rollups; and expiring it.
 
 A batch is written per organization (row-level security confines a transaction to one):
-ONE multi-row INSERT of the history rows, then one upsert per rollup table with the batch's
-counts added up first (`rollups.py`: an upsert may touch a row once per statement). Each
-call counts in the per-day totals and in one block of every span of the other rollups.
+ONE insert of the history rows (its columns as arrays, unnested), then one upsert per rollup
+table with the batch's counts added up first (`rollups.py`: an upsert may touch a row once
+per statement). Each call counts in the per-day totals and in one block of every span of the
+other rollups.
 """
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from itertools import accumulate
 from typing import Any
 
-from sqlalchemy import bindparam, delete, select, text
+from sqlalchemy import delete, select, text
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from persistence.conversation.models import Conversation
 from persistence.database import scope_transaction
 from persistence.ids import new_ids
 from persistence.retrieval import rollups
@@ -39,7 +40,7 @@ class RetrievalEntry:
     """One retrieval call as recorded: the same whichever execution path answered it.
 
     Frozen, and its lists and `filters` are never mutated once it is made (the compiled path
-    even shares one `filters` dict between the calls of a cached plan): the writer binds them
+    even shares one `filters` dict between the calls of a cached plan): the writer reads them
     as they are, without copying."""
 
     organization_id: uuid.UUID
@@ -58,13 +59,6 @@ class RetrievalEntry:
     """None until written: the writer makes a batch's ids at once (`new_ids`), off the
     request's path."""
 
-    def row(self) -> dict[str, Any]:
-        """The history row's values: a shallow copy of the fields (`dataclasses.asdict` copied
-        every hit id and filter deeply: most of the writer's time)."""
-        row = dict(self.__dict__)
-        row["hit_count"] = len(self.hit_ids)
-        return row
-
 
 async def write(
     connection: AsyncConnection, entries: Sequence[RetrievalEntry], *, statement_timeout_ms: int
@@ -80,33 +74,71 @@ async def write(
                 organization_id=organization_id,
                 statement_timeout_ms=statement_timeout_ms,
             )
-            ids = new_ids(len(rows))
-            claimed = [_claimed(e, i) for e, i in zip(rows, ids, strict=True)]
-            await connection.execute(_INSERT_CALLS, claimed)
+            await connection.execute(_INSERT_CALLS, _calls(rows, organization_id))
             for model, key, columns in rollups.columns(rows):
                 await _add(connection, model, key, columns, organization_id)
 
 
-_INSERT_CALLS = insert(RetrievalQuery).values(
-    conversation_id=select(Conversation.id)
-    .where(
-        Conversation.organization_id == bindparam("claimed_organization_id"),
-        Conversation.id == bindparam("claimed_conversation_id"),
+_INSERT_CALLS = text(
+    """
+    INSERT INTO retrieval_queries (
+        organization_id, id, created_at, kind, query_text, source_node_id, filters,
+        hit_count, hit_ids, hit_scores, duration_ms, user_id, api_key_id, conversation_id
     )
-    .scalar_subquery()
+    SELECT
+        CAST(:organization_id AS uuid), c.id, c.created_at, c.kind, c.query_text,
+        c.source_node_id, CAST(c.filters AS jsonb), c.hit_count,
+        (CAST(:hit_ids AS uuid[]))[c.hits_from + 1 : c.hits_from + c.hit_count],
+        (CAST(:hit_scores AS float8[]))[c.scores_from + 1 : c.scores_from + c.score_count],
+        c.duration_ms, c.user_id, c.api_key_id,
+        (SELECT v.id FROM conversations v
+         WHERE v.organization_id = CAST(:organization_id AS uuid) AND v.id = c.conversation_id)
+    FROM unnest(
+        CAST(:id AS uuid[]), CAST(:created_at AS timestamptz[]), CAST(:kind AS text[]),
+        CAST(:query_text AS text[]), CAST(:source_node_id AS uuid[]), CAST(:filters AS text[]),
+        CAST(:hit_count AS integer[]), CAST(:hits_from AS integer[]),
+        CAST(:score_count AS integer[]), CAST(:scores_from AS integer[]),
+        CAST(:duration_ms AS real[]), CAST(:user_id AS uuid[]), CAST(:api_key_id AS uuid[]),
+        CAST(:conversation_id AS uuid[])
+    ) AS c(
+        id, created_at, kind, query_text, source_node_id, filters, hit_count, hits_from,
+        score_count, scores_from, duration_ms, user_id, api_key_id, conversation_id
+    )
+    """
 )
-"""The calls, each keeping its conversation only if the organization has it: a client may
-name any id, and a batch must not fail on one."""
+"""A batch's calls in one statement of one text whatever its size (PostgreSQL prepares it
+once): columns as arrays, unnested. Executed with a list of rows, asyncpg ran an INSERT
+per row. Hit ids and scores differ in length per call, so each is one flat array sliced
+by the call's offset and count (an empty slice is an empty array). `kind` stays text so
+that the column's own length check applies, as it did to a bound value (an explicit cast
+to varchar(16) would cut it short). A call keeps its conversation only if the organization
+has it: a client may name any id, and a batch must not fail on one."""
 
 
-def _claimed(entry: RetrievalEntry, made: uuid.UUID) -> dict[str, Any]:
-    """The entry's row for `_INSERT_CALLS`, with its own id or the one `made` for it."""
-    row = entry.row()
-    if row["id"] is None:
-        row["id"] = made
-    row["claimed_conversation_id"] = row.pop("conversation_id")
-    row["claimed_organization_id"] = entry.organization_id
-    return row
+def _calls(entries: Sequence[RetrievalEntry], organization_id: uuid.UUID) -> dict[str, Any]:
+    """`entries` as `_INSERT_CALLS`' arrays, each with its own id or one made for it."""
+    made = iter(new_ids(sum(1 for e in entries if e.id is None)))
+    hit_count = [len(e.hit_ids) for e in entries]
+    score_count = [len(e.hit_scores) for e in entries]
+    return {
+        "organization_id": organization_id,
+        "id": [next(made) if e.id is None else e.id for e in entries],
+        "created_at": [e.created_at for e in entries],
+        "kind": [e.kind for e in entries],
+        "query_text": [e.query_text for e in entries],
+        "source_node_id": [e.source_node_id for e in entries],
+        "filters": [json.dumps(e.filters) for e in entries],
+        "hit_count": hit_count,
+        "hits_from": list(accumulate(hit_count, initial=0))[:-1],
+        "hit_ids": [h for e in entries for h in e.hit_ids],
+        "score_count": score_count,
+        "scores_from": list(accumulate(score_count, initial=0))[:-1],
+        "hit_scores": [s for e in entries for s in e.hit_scores],
+        "duration_ms": [e.duration_ms for e in entries],
+        "user_id": [e.user_id for e in entries],
+        "api_key_id": [e.api_key_id for e in entries],
+        "conversation_id": [e.conversation_id for e in entries],
+    }
 
 
 async def _add(
