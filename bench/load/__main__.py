@@ -6,7 +6,9 @@ Seeds `khub seed --scale 10000` into its own embedded PostgreSQL (default
 /tmp/khub-bench-10k/pgdata), starts `khub serve` in production mode with 1 and 2 workers,
 drives each operation with wrk (16 connections) and measures the server's CPU per request;
 then runs each operation's hand-written SQL statement under `pgbench -M prepared` with the
-same connection count. Prints a markdown table and writes it to bench/results/.
+same connection count, and serves that statement's JSON from the probe (bench/load/probe.py,
+the ceiling for a Python server; `--no-probe` skips it) under the same wrk load. Prints a
+markdown table and writes it to bench/results/.
 
 The run is sequential: its async functions block on subprocesses on purpose, since nothing
 else runs on the loop.
@@ -16,21 +18,22 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import shutil
 import signal
 import sys
 from dataclasses import asdict, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from bench import dataset
 from bench import report as machine_report
-from bench.load import cpu, data, pgbench, report, wrk
+from bench.load import ceiling, cpu, data, drive, pgbench, report, wrk
 from bench.load.operations import BY_NAME, OPERATIONS, Operation, sql_parameters
 from bench.load.report import ServerRun
 from bench.load.server import Server
+from bench.load.verify import BenchmarkFailed, verify
 from persistence import embedded
 from persistence.database import Database
 from persistence.seed.scale import SCALE_SLUG
@@ -39,10 +42,6 @@ MISSING_TOOL = 2
 # Fewer requests per connection than this in the measured window, and the requests in flight
 # at its edges (up to one per connection) weigh on rps and CPU per request: warn.
 FEW_REQUESTS = 20
-
-
-class BenchmarkFailed(Exception):
-    """A response was wrong (an error, another shape, or not what the SQL returns)."""
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -67,6 +66,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--keep-data",
         action="store_true",
         help="keep a data directory this run created (and seeded) for the next run",
+    )
+    parser.add_argument(
+        "--no-probe",
+        dest="probe",
+        action="store_false",
+        help="skip the ceiling: a minimal Python server (bench/load/probe.py) under the same load",
     )
     parser.add_argument(
         "--markdown", action="store_true", help="print a snippet for docs/performance.md"
@@ -133,6 +138,13 @@ async def run(args: argparse.Namespace, pgbench_path: Path, data_dir: Path) -> i
         print(f"\nSQL limit: pgbench -M prepared -c {args.connections} -j 2", flush=True)
         for operation in operations:
             limits[operation.name] = sql_limit(args, target, operation, pgbench_path, work)
+        probes: dict[str, ServerRun] = {}
+        if args.probe:
+            print("\nCeiling: the probe (uvicorn, 1 worker, no authentication)", flush=True)
+            for operation in operations:
+                probes[operation.name] = await ceiling.measure(
+                    args, db, target, operation, limits[operation.name], work
+                )
         print("\nThe same statement paced to the server's best rate (pgbench -R)", flush=True)
         for operation in operations:
             best = max(r.load.rps for r in runs if r.operation == operation.name)
@@ -144,9 +156,10 @@ async def run(args: argparse.Namespace, pgbench_path: Path, data_dir: Path) -> i
     settings = {k: getattr(args, k) for k in ("duration", "warmup", "connections", "workers")}
     text = report.snippet(runs, limits, machine=machine, counts=target.counts, settings=settings)
     titles = {op.name: op.title for op in operations}
-    markdown = "\n\n".join(
-        [text, report.limits_table(limits, titles), report.paced_table(runs, paced, titles)]
-    )
+    tables = [text, report.limits_table(limits, titles)]
+    if probes:
+        tables.append(report.probe_table(probes, limits, titles))
+    markdown = "\n\n".join([*tables, report.paced_table(runs, paced, titles)])
     md, _ = report.write(
         run_stamp,
         markdown,
@@ -155,7 +168,7 @@ async def run(args: argparse.Namespace, pgbench_path: Path, data_dir: Path) -> i
             "data": target.counts,
             "settings": settings,
             "operations": {op.name: op.query for op in operations},
-            **report.as_json(runs, limits),
+            **report.as_json(runs, limits, probes),
             "paced": {name: asdict(limit) for name, limit in paced.items()},
         },
     )
@@ -170,7 +183,14 @@ async def run(args: argparse.Namespace, pgbench_path: Path, data_dir: Path) -> i
             f"{work})",
             file=sys.stderr,
         )
-    return 1 if failed else 0
+    failed_probes = [r for r in probes.values() if r.load.failed]
+    for r in failed_probes:
+        print(
+            f"FAILED: the probe of {r.operation}: {r.load.failed} responses were not 200 (see "
+            f"its log in {work})",
+            file=sys.stderr,
+        )
+    return 1 if failed or failed_probes else 0
 
 
 async def serve_and_measure(
@@ -190,20 +210,27 @@ async def serve_and_measure(
         token = server.login(data.USERNAME, data.PASSWORD, SCALE_SLUG)
         runs = []
         for operation in operations:
-            await verify(server, token, db, target, operation, work)
+            await verify(partial(server.post, token=token), db, target, operation, work)
             script = wrk.write_script(
                 work / f"{operation.name}.lua", [operation.body(v) for v in operation.inputs], token
             )
-            url = f"{server.base}/graphql"
-            if args.warmup > 0:
-                wrk.run(url, script, connections=args.connections, seconds=args.warmup)
-            server.wait_idle()
-            before, database_before = server.cpu_seconds(), _database_cpu(args)
-            load = wrk.run(url, script, connections=args.connections, seconds=args.duration)
-            used = server.cpu_seconds() - before
-            database = _since(database_before, _database_cpu(args))
-            server.wait_idle()  # the next operation starts from a quiet server too
-            run = ServerRun(operation.name, operation.title, workers, load, used, database)
+            measured = drive.under_load(
+                server,
+                script,
+                connections=args.connections,
+                warmup=args.warmup,
+                duration=args.duration,
+                postmaster=args.postmaster,
+            )
+            load = measured.load
+            run = ServerRun(
+                operation.name,
+                operation.title,
+                workers,
+                load,
+                measured.cpu_seconds,
+                measured.database_cpu_seconds,
+            )
             runs.append(run)
             print(
                 f"  {operation.name}: {load.rps:,.0f} rps, p50 {load.p50_ms:.1f} ms, "
@@ -223,54 +250,6 @@ async def serve_and_measure(
         return runs
     finally:
         server.stop()
-
-
-async def verify(
-    server: Server,
-    token: str,
-    db: Database,
-    target: data.Target,
-    operation: Operation,
-    work: Path,
-) -> None:
-    """One request per input: no errors, the expected size, and exactly the JSON that the
-    hand-written statement returns; otherwise the comparison would be meaningless."""
-    for index, variables in enumerate(operation.inputs):
-        status, raw = server.post(operation.body(variables), token)
-        where = f"{operation.name} {variables or ''}".strip()
-        payload = _json(raw)
-        if status != 200 or payload.get("errors") or not payload.get("data"):
-            raise BenchmarkFailed(f"{where}: HTTP {status}: {raw[:500]!r}")
-        wrong = operation.check(payload["data"])
-        if wrong:
-            raise BenchmarkFailed(f"{where}: {wrong}")
-        parameters = sql_parameters(
-            operation,
-            variables,
-            organization=str(target.organization_id),
-            viewer=str(target.viewer_id),
-        )
-        sql = await data.sql_response(db, target.organization_id, operation.sql, parameters)
-        if data.ordered_data(raw) != data.ordered_data(sql):
-            _keep_for_inspection(work / f"{operation.name}-{index}", raw, sql)
-            raise BenchmarkFailed(
-                f"{where}: the SQL statement's JSON differs from the server's response "
-                f"(both written to {work}/{operation.name}-{index}.*.json)"
-            )
-
-
-def _keep_for_inspection(stem: Path, server: bytes, sql: str) -> None:
-    stem.parent.mkdir(parents=True, exist_ok=True)
-    stem.with_suffix(".server.json").write_bytes(server)
-    stem.with_suffix(".sql.json").write_text(sql)
-
-
-def _json(raw: bytes) -> dict[str, Any]:
-    try:
-        value = json.loads(raw)
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
 
 
 def sql_limit(
@@ -302,9 +281,10 @@ def sql_limit(
     }
     if args.warmup > 0:
         pgbench.run(pgbench_path, target.url, scripts, values, seconds=args.warmup, **common)
-    database_before = _database_cpu(args)
+    database_before = cpu.tree_seconds_if(args.postmaster)
     limit = pgbench.run(pgbench_path, target.url, scripts, values, seconds=args.duration, **common)
-    limit = replace(limit, database_cpu_seconds=_since(database_before, _database_cpu(args)))
+    database = cpu.since(database_before, cpu.tree_seconds_if(args.postmaster))
+    limit = replace(limit, database_cpu_seconds=database)
     print(
         f"  {'paced' if rate else 'SQL limit'} {operation.name}: {limit.tps:,.0f} tps, "
         f"{limit.latency_ms:.2f} ms average, "
@@ -313,14 +293,6 @@ def sql_limit(
         flush=True,
     )
     return limit
-
-
-def _database_cpu(args: argparse.Namespace) -> float | None:
-    return None if args.postmaster is None else cpu.tree_seconds(args.postmaster)
-
-
-def _since(before: float | None, after: float | None) -> float | None:
-    return None if before is None or after is None else after - before
 
 
 if __name__ == "__main__":

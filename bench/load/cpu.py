@@ -55,3 +55,13 @@ def postmaster(data_dir: Path | None) -> int | None:
         return int((data_dir / "postmaster.pid").read_text().split()[0])
     except (OSError, ValueError, IndexError):
         return None
+
+
+def tree_seconds_if(root: int | None) -> float | None:
+    """`tree_seconds(root)`, or None where there is no process to measure (PostgreSQL behind
+    DATABASE_URL)."""
+    return None if root is None else tree_seconds(root)
+
+
+def since(before: float | None, after: float | None) -> float | None:
+    return None if before is None or after is None else after - before

@@ -8,12 +8,16 @@ prepared` is the machine's limit for the response; the server's rate over it is 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
+# A statement's named parameter (`:org`), not a cast (`::text`).
+PARAMETER = re.compile(r"(?<![:\w]):(\w+)")
+COMMENT = re.compile(r"--[^\n]*")
 
 Check = Callable[[dict[str, Any]], str | None]
 
@@ -152,3 +156,16 @@ def sql_parameters(
     """The statement's parameters: the caller's organization and id (for PRIVATE rows), and
     the operation's variables under their own names."""
     return {"org": organization, "viewer": viewer, **{k: str(v) for k, v in variables.items()}}
+
+
+def positional(sql: str) -> tuple[str, tuple[str, ...]]:
+    """The statement with its `:name` parameters as asyncpg's `$n`, comments dropped first (a
+    colon in one is no parameter); and the names in `$n` order, to bind the values by."""
+    names: list[str] = []
+
+    def number(match: re.Match[str]) -> str:
+        if match[1] not in names:
+            names.append(match[1])
+        return f"${names.index(match[1]) + 1}"
+
+    return PARAMETER.sub(number, COMMENT.sub("", sql)), tuple(names)

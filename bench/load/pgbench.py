@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-PARAMETER = re.compile(r"(?<![:\w]):(\w+)")
+from bench.load.operations import PARAMETER
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,11 @@ def per_request(seconds: float | None, requests: int) -> str:
     return f"{seconds * 1000 / requests:.2f}" if seconds is not None and requests else "—"
 
 
+def ratio(run: ServerRun, limit: Limit | None) -> str:
+    """The run's rate over the SQL limit's, or a dash where there is none."""
+    return f"{run.load.rps / limit.tps:.2f}" if limit and limit.tps else "—"
+
+
 def stamp() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
 
@@ -54,7 +59,6 @@ def table(runs: list[ServerRun], limits: dict[str, Limit]) -> str:
         limit = limits.get(run.operation)
         tps = f"{limit.tps:,.0f}" if limit else "—"
         limit_cpu = per_request(limit.database_cpu_seconds, limit.transactions) if limit else "—"
-        ratio = f"{run.load.rps / limit.tps:.2f}" if limit and limit.tps else "—"
         if not run.load.requests:  # nothing completed in the window: nothing to divide by
             lines.append(
                 f"| {run.title} | {run.workers} | 0 | — | — | — | — | {tps} | {limit_cpu} | — | 0 |"
@@ -64,7 +68,7 @@ def table(runs: list[ServerRun], limits: dict[str, Limit]) -> str:
             f"| {run.title} | {run.workers} | {run.load.rps:,.0f} | {run.load.p50_ms:.1f} "
             f"| {run.load.p99_ms:.1f} | {run.cpu_ms_per_request:.1f} "
             f"| {per_request(run.database_cpu_seconds, run.load.requests)} | {tps} | {limit_cpu} "
-            f"| {ratio} "
+            f"| {ratio(run, limit)} "
             f"| {run.load.failed} |"
         )
     return "\n".join(lines)
@@ -98,6 +102,27 @@ def paced_table(runs: list[ServerRun], paced: dict[str, Limit], titles: dict[str
             f"| {titles[name]} | {best.workers} | {best.load.rps:,.0f} | "
             f"{per_request(best.database_cpu_seconds, best.load.requests)} | "
             f"{limit.tps:,.0f} | {per_request(limit.database_cpu_seconds, limit.transactions)} |"
+        )
+    return "\n".join(lines)
+
+
+def probe_table(
+    probes: dict[str, ServerRun], limits: dict[str, Limit], titles: dict[str, str]
+) -> str:
+    """The ceiling: what the probe (Starlette, uvloop/httptools, asyncpg, the statement's JSON
+    as it comes, no authentication) served of each operation, over the same SQL limit: how
+    far khub's ratio is from the best a Python server reaches on the machine."""
+    lines = [
+        "| operation | probe rps | probe ratio | probe CPU ms/request "
+        "| PostgreSQL CPU ms/request |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for name, run in probes.items():
+        requests = run.load.requests
+        lines.append(
+            f"| {titles[name]} | {run.load.rps:,.0f} | {ratio(run, limits.get(name))} | "
+            f"{per_request(run.cpu_seconds, requests)} | "
+            f"{per_request(run.database_cpu_seconds, requests)} |"
         )
     return "\n".join(lines)
 
@@ -137,11 +162,22 @@ def write(run_stamp: str, markdown: str, result: dict[str, Any]) -> tuple[Path, 
     return md, js
 
 
-def as_json(runs: list[ServerRun], limits: dict[str, Limit]) -> dict[str, Any]:
+def as_json(
+    runs: list[ServerRun], limits: dict[str, Limit], probes: dict[str, ServerRun] | None = None
+) -> dict[str, Any]:
     return {
-        "server": [
-            {**asdict(run), "rps": run.load.rps, "cpu_ms_per_request": run.cpu_ms_per_request}
-            for run in runs
-        ],
+        "server": [_run_json(run) for run in runs],
         "sql_limit": {name: asdict(limit) for name, limit in limits.items()},
+        "probe": {
+            name: {**_run_json(run), "ratio": _ratio_value(run, limits.get(name))}
+            for name, run in (probes or {}).items()
+        },
     }
+
+
+def _run_json(run: ServerRun) -> dict[str, Any]:
+    return {**asdict(run), "rps": run.load.rps, "cpu_ms_per_request": run.cpu_ms_per_request}
+
+
+def _ratio_value(run: ServerRun, limit: Limit | None) -> float | None:
+    return run.load.rps / limit.tps if limit and limit.tps else None

@@ -1,4 +1,4 @@
-"""`khub serve` as a child process: started in production mode, logged in to, measured, stopped.
+"""`khub serve` (and the probe) as a child process: started, logged in to, measured, stopped.
 
 The server runs the code of this repository (PYTHONPATH first), on a free port, against the
 benchmark database through DATABASE_URL, so it neither starts nor stops PostgreSQL itself.
@@ -42,54 +42,50 @@ def khub_env(**extra: str) -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": path, **extra}
 
 
-class Server:
-    """One `khub serve --workers N`; `stop()` ends it and its workers on every exit path."""
+class ChildServer:
+    """An HTTP server as a child process in a session of its own (so it and its workers can
+    be found, measured and ended as a group); `stop()` ends them on every exit path."""
 
-    def __init__(self, database_url: str, *, workers: int, pool_size: int, log: Path) -> None:
+    name = "server"
+    ready_path = "/readyz"
+
+    def __init__(self, command: list[str], env: dict[str, str], *, log: Path) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = log
         log.parent.mkdir(parents=True, exist_ok=True)
         self._log_file = log.open("w")
-        # A session of its own: the workers can be found (and, if need be, ended) as a group.
         self.process = subprocess.Popen(
-            khub_command(
-                "serve",
-                "--port",
-                str(self.port),
-                "--workers",
-                str(workers),
-                "--log-level",
-                "warning",
-            ),
-            # Each worker's pool holds as many connections as wrk keeps open, as a deployment
-            # sizes its pool to its concurrency: a smaller pool closes and reopens its
-            # overflow connections (a login and fresh prepared statements each) all the time.
-            env=khub_env(
-                KHUB_ENV="production",
-                KHUB_SIGNING_KEY=secrets.token_urlsafe(48),
-                DATABASE_URL=database_url,
-                KHUB_DB_POOL_SIZE=str(pool_size),
-            ),
+            [*command, "--port", str(self.port)],
+            env=env,
             stdout=self._log_file,
             stderr=subprocess.STDOUT,
             start_new_session=True,
             cwd=REPOSITORY,
         )
 
+    def is_ready(self, status: int) -> bool:
+        return status == 200
+
     def wait_ready(self) -> None:
+        """Until `ready_path` answers as `is_ready` wants, the process exits, or time is up."""
         deadline = time.monotonic() + READY_SECONDS
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"khub serve exited ({self.process.returncode}):\n{self.tail()}")
+                raise RuntimeError(
+                    f"{self.name} exited ({self.process.returncode}):\n{self.tail()}"
+                )
             try:
-                with urllib.request.urlopen(f"{self.base}/readyz", timeout=2) as response:
-                    if response.status == 200:
-                        return
+                with urllib.request.urlopen(self.base + self.ready_path, timeout=2) as response:
+                    status = response.status
+            except urllib.error.HTTPError as error:
+                status = error.code
             except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
+                status = None
+            if status is not None and self.is_ready(status):
+                return
             time.sleep(0.2)
-        raise RuntimeError(f"khub serve was not ready in {READY_SECONDS} s:\n{self.tail()}")
+        raise RuntimeError(f"{self.name} was not ready in {READY_SECONDS} s:\n{self.tail()}")
 
     def post(self, body: dict[str, Any], token: str | None = None) -> tuple[int, bytes]:
         headers = {"Content-Type": "application/json"}
@@ -103,21 +99,6 @@ class Server:
                 return response.status, response.read()
         except urllib.error.HTTPError as error:
             return error.code, error.read()
-
-    def login(self, username: str, password: str, organization: str) -> str:
-        status, raw = self.post(
-            {
-                "query": "mutation Login($input: LoginInput!) { login(input: $input) {"
-                " __typename ... on LoginSuccess { token } ... on Error { message } } }",
-                "variables": {
-                    "input": {"login": username, "password": password, "organization": organization}
-                },
-            }
-        )
-        result = (json.loads(raw).get("data") or {}).get("login") or {} if status == 200 else {}
-        if "token" not in result:
-            raise RuntimeError(f"login as {username} failed: {status} {raw.decode()}")
-        return result["token"]
 
     def cpu_seconds(self) -> float:
         """User + system CPU time of the server and its workers so far."""
@@ -152,3 +133,39 @@ class Server:
             pass
         self.process.wait()
         self._log_file.close()
+
+
+class Server(ChildServer):
+    """One `khub serve --workers N` in production mode, logged in to."""
+
+    name = "khub serve"
+
+    def __init__(self, database_url: str, *, workers: int, pool_size: int, log: Path) -> None:
+        super().__init__(
+            khub_command("serve", "--workers", str(workers), "--log-level", "warning"),
+            # Each worker's pool holds as many connections as wrk keeps open, as a deployment
+            # sizes its pool to its concurrency: a smaller pool closes and reopens its
+            # overflow connections (a login and fresh prepared statements each) all the time.
+            khub_env(
+                KHUB_ENV="production",
+                KHUB_SIGNING_KEY=secrets.token_urlsafe(48),
+                DATABASE_URL=database_url,
+                KHUB_DB_POOL_SIZE=str(pool_size),
+            ),
+            log=log,
+        )
+
+    def login(self, username: str, password: str, organization: str) -> str:
+        status, raw = self.post(
+            {
+                "query": "mutation Login($input: LoginInput!) { login(input: $input) {"
+                " __typename ... on LoginSuccess { token } ... on Error { message } } }",
+                "variables": {
+                    "input": {"login": username, "password": password, "organization": organization}
+                },
+            }
+        )
+        result = (json.loads(raw).get("data") or {}).get("login") or {} if status == 200 else {}
+        if "token" not in result:
+            raise RuntimeError(f"login as {username} failed: {status} {raw.decode()}")
+        return result["token"]
