@@ -39,7 +39,7 @@ from graph import graphiql, request_record
 from graph.compiler.pipeline import EXECUTION, CompiledReads
 from graph.context import Context
 from graph.core import rate_limit
-from graph.core.errors import ServiceUnavailable
+from graph.core.errors import ServiceUnavailable, TransientConflict
 from graph.core.guards import OPERATION_RESOLUTION_FAILURE
 from graph.http_errors import (
     GRAPHQL_RESPONSE_JSON,
@@ -265,6 +265,8 @@ class GraphQLView(GraphQL):
         if any(_unavailable(e) for e in errors):
             # The transaction did not commit: a partial answer would only mislead.
             return error_body(ServiceUnavailable().message, UNAVAILABLE)
+        if any(_coded(e, TransientConflict.code) for e in errors):
+            return error_body(TransientConflict().message, TransientConflict.code)
         response = await super().process_result(request, result)
         # Errors without a path were raised before execution (syntax, validation, variables,
         # guard rails): the GraphQL spec says `data` is then absent, not null.
@@ -280,13 +282,12 @@ class GraphQLView(GraphQL):
         if UNAVAILABLE in codes:
             response.status_code = 503
             response.headers["retry-after"] = str(RETRY_AFTER_SECONDS)
+        elif TransientConflict.code in codes:
+            response.status_code = 409
         if sub_response.media_type == GRAPHQL_RESPONSE_JSON:
             response.headers["content-type"] = f"{GRAPHQL_RESPONSE_JSON}; charset=utf-8"
             if isinstance(response_data, dict) and "data" not in response_data:
-                unauthenticated = codes == {"UNAUTHENTICATED"}
-                response.status_code = (
-                    503 if UNAVAILABLE in codes else 401 if unauthenticated else 400
-                )
+                response.status_code = _status_without_data(codes)
         return response
 
 
@@ -303,8 +304,17 @@ def refuse_unsafe_upload(request: AsyncHTTPRequestAdapter) -> None:
         )
 
 
-def _coded(error: GraphQLError) -> bool:
-    return (error.extensions or {}).get("code") == UNAVAILABLE
+def _status_without_data(codes: set[str]) -> int:
+    """A `graphql-response+json` answer without `data`: the request failed as a whole."""
+    if UNAVAILABLE in codes:
+        return 503
+    if TransientConflict.code in codes:
+        return 409
+    return 401 if codes == {"UNAUTHENTICATED"} else 400
+
+
+def _coded(error: GraphQLError, code: str = UNAVAILABLE) -> bool:
+    return (error.extensions or {}).get("code") == code
 
 
 def _unavailable(error: GraphQLError) -> bool:

@@ -1,7 +1,8 @@
-"""Is an error the database being away (down, restarting, full), rather than a bug?
+"""Is an error the database being away (down, restarting, full), or a collision with
+another transaction (a deadlock), rather than a bug?
 
 Such a failure is temporary and the transaction it hit did not commit, so callers answer
-"try again shortly" (HTTP 503) instead of reporting an internal error.
+"try again" (HTTP 503, or 409 for a collision) instead of reporting an internal error.
 """
 
 from __future__ import annotations
@@ -14,11 +15,20 @@ from sqlalchemy import exc as sa
 # 08: connection exceptions; 57P01-57P03: admin shutdown, crash shutdown, cannot connect
 # now (starting or stopping); 53300: too many connections.
 UNAVAILABLE_SQLSTATES = frozenset({"57P01", "57P02", "57P03", "53300"})
+# 40P01: deadlock detected; 40001: serialization failure. PostgreSQL aborted the whole
+# transaction so that another could go on: sent again, it would most likely succeed.
+CONFLICT_SQLSTATES = frozenset({"40P01", "40001"})
 
 
 def is_unavailable(error: BaseException | None) -> bool:
     """Whether `error`, or anything it wraps, says the database cannot be reached now."""
     return any(_says_unavailable(e) for e in _chain(error))
+
+
+def is_transient_conflict(error: BaseException | None) -> bool:
+    """Whether `error`, or anything it wraps, is PostgreSQL aborting the transaction for
+    another one's sake (a deadlock, a serialization failure)."""
+    return any(getattr(e, "sqlstate", None) in CONFLICT_SQLSTATES for e in _chain(error))
 
 
 def _says_unavailable(error: BaseException) -> bool:

@@ -17,9 +17,10 @@ from sqlalchemy.exc import DBAPIError
 from strawberry.relay import GlobalIDValueError
 from strawberry.types import ExecutionContext
 
-from graph.core.errors import camel
+from graph.core.errors import TransientConflict, camel
 from graph.core.extensions import is_expected
 from graph.core.text import clip
+from persistence.availability import is_transient_conflict
 from persistence.errors import translate
 
 if TYPE_CHECKING:
@@ -39,6 +40,9 @@ def shape(error: GraphQLError) -> None:
         error.extensions = {"code": "BAD_USER_INPUT", "field": field}
     elif isinstance(original, GlobalIDValueError):
         error.extensions = {**(error.extensions or {}), "code": "BAD_USER_INPUT"}
+    elif is_transient_conflict(original):  # no bug: the operation answers it whole
+        error.message = TransientConflict().message
+        error.extensions = {"code": TransientConflict.code}
     error.message = clip(error.message, MESSAGE_LIMIT)
 
 

@@ -108,6 +108,21 @@ class BadUserInput(GraphQLError):
         super().__init__(message, extensions={"code": "BAD_USER_INPUT", "field": field})
 
 
+class TransientConflict(GraphQLError):
+    """PostgreSQL undid the operation's transaction to break a deadlock with another one
+    running at the same time: nothing was changed, and sending it again will most likely
+    succeed."""
+
+    code = "TRANSIENT_CONFLICT"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The operation collided with another one changing the same data at the same time "
+            "and was undone; nothing was changed. Send it again.",
+            extensions={"code": self.code},
+        )
+
+
 class ServiceUnavailable(GraphQLError):
     """The database is down or restarting: nothing was changed, try again shortly."""
 

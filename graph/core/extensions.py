@@ -12,10 +12,10 @@ from strawberry.extensions import MaskErrors, SchemaExtension
 from strawberry.types.graphql import OperationType
 
 from graph.core import cost_limit, rate_limit
-from graph.core.errors import ServiceUnavailable
+from graph.core.errors import ServiceUnavailable, TransientConflict
 from graph.core.guards import refuse_long_lists, refuse_pointless_anonymous
 from graph.core.lone_fields import signs_in
-from persistence.availability import is_unavailable
+from persistence.availability import is_transient_conflict, is_unavailable
 
 log = logging.getLogger("khub.graphql")
 
@@ -24,6 +24,7 @@ EXPECTED_CODES = {
     "FORBIDDEN",
     "BAD_USER_INPUT",
     "SERVICE_UNAVAILABLE",
+    TransientConflict.code,
     "INTERNAL_SERVER_ERROR",  # already logged and shaped where it happened
     cost_limit.COST_LIMIT_EXCEEDED,
     rate_limit.RATE_LIMITED,
@@ -96,6 +97,12 @@ class OperationLifecycle(SchemaExtension):
             if any(is_unavailable(e.original_error) for e in errors):
                 log.warning("request %s: the database is unavailable", context.request_id)
                 result.errors = [ServiceUnavailable()]  # type: ignore[union-attr]
+                return
+            if any(is_transient_conflict(e.original_error) for e in errors):
+                # The whole transaction was undone: the mutations before the one that met
+                # the deadlock did not stand either, so none of the data may be answered.
+                log.info("request %s: undone to break a deadlock", context.request_id)
+                result.errors = [TransientConflict()]  # type: ignore[union-attr]
                 return
             # Errors were logged already, once each (graph/core/error_log.py).
             commit = not any(not is_expected(e) for e in errors)
