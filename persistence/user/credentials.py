@@ -8,10 +8,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, or_, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from persistence.errors import NotFound, ValidationError
 from persistence.relation import Rows
 from persistence.repository import Repository
+from persistence.scope import Scope
 from persistence.user import tokens
 from persistence.user.models import ApiKey, UserSession
 
@@ -173,3 +175,23 @@ class ApiKeyRepository(Repository[ApiKey]):
 
 
 API_KEY_BY_ID = Rows(ApiKeyRepository)
+
+
+async def end_other_sign_ins(
+    session: AsyncSession,
+    scope: Scope,
+    user_id: uuid.UUID,
+    *,
+    except_token: str | None,
+    except_key: uuid.UUID | None,
+) -> tuple[int, int]:
+    """End the user's sessions but the one of `except_token`, and revoke their API keys made
+    on a session but `except_key`; how many of each. For a change of how the account signs
+    in (a new password, a second factor turned on): what was opened under the old rule, by
+    whoever knew the old proof, must not outlive it. Keys made without a session (the
+    command line) stay."""
+    sessions = await SessionRepository(session, scope).revoke_all_for(
+        user_id, except_token=except_token
+    )
+    keys = await ApiKeyRepository(session, scope).revoke_session_made(user_id, except_id=except_key)
+    return sessions, keys

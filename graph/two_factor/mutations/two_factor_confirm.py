@@ -13,6 +13,7 @@ from graph.two_factor import verify
 from graph.two_factor.types import InvalidTwoFactorCode, TwoFactorThrottled
 from persistence.two_factor import codes
 from persistence.two_factor.repository import TwoFactorRepository
+from persistence.user.credentials import end_other_sign_ins
 
 
 @strawberry.input(description="A code the authenticator shows for the pending secret.")
@@ -22,10 +23,21 @@ class TwoFactorConfirmInput:
 
 @strawberry.type(
     description="Two-factor authentication is on: logins now ask for a code. The recovery "
-    "codes are shown only here; each works once in place of a code."
+    "codes are shown only here; each works once in place of a code. The caller's other "
+    "sessions, opened with the password alone, ended, and so did the API keys created on a "
+    "session."
 )
 class TwoFactorConfirmSuccess:
     recovery_codes: list[str] = strawberry.field(description="Ten single-use recovery codes.")
+    revoked_sessions: int = strawberry.field(
+        description="How many other sessions were ended (all of them when called with an API "
+        "key); the session of this request stays open."
+    )
+    revoked_api_keys: int = strawberry.field(
+        description="How many API keys were revoked: every key created on a login session, or "
+        "with a key that was; the key of this request, if any, stays. Keys made without a "
+        "session (the command line) stay."
+    )
 
 
 TwoFactorConfirmResult = Annotated[
@@ -60,8 +72,17 @@ async def resolve(info: strawberry.Info, input: TwoFactorConfirmInput) -> TwoFac
         await TwoFactorRepository(m.session, m.scope).confirm(
             viewer.user_id, recovery_code_hashes=hashes
         )
+        sessions, keys = await end_other_sign_ins(
+            m.session,
+            m.scope,
+            viewer.user_id,
+            except_token=m.viewer.session_token,
+            except_key=m.viewer.api_key_id,
+        )
         await m.audit("twoFactorConfirm", "User", viewer.user_id)
-        return TwoFactorConfirmSuccess(recovery_codes=recovery)
+        return TwoFactorConfirmSuccess(
+            recovery_codes=recovery, revoked_sessions=sessions, revoked_api_keys=keys
+        )
 
     return await run(info, work)  # type: ignore[return-value]
 
@@ -69,7 +90,9 @@ async def resolve(info: strawberry.Info, input: TwoFactorConfirmInput) -> TwoFac
 field = strawberry.mutation(
     resolver=resolve,
     description="Turn on the second factor `twoFactorEnroll` started, with a code the "
-    "authenticator shows (any role, write scope); returns ten recovery codes once. Must be "
-    "the only field of its operation; wrong codes are throttled like passwords.",
+    "authenticator shows (any role, write scope); returns ten recovery codes once. Ends the "
+    "caller's other sessions and revokes every API key created on a session but the one of "
+    "this request, as `passwordChange` does. Must be the only field of its operation; wrong "
+    "codes are throttled like passwords.",
     permission_classes=[CanWriteOwnAccount],
 )

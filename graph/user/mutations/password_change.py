@@ -13,7 +13,7 @@ from graph.core.permissions import CanWriteOwnAccount
 from graph.user.types import User
 from persistence import errors as domain
 from persistence.user import models, throttle
-from persistence.user.credentials import ApiKeyRepository, SessionRepository
+from persistence.user.credentials import end_other_sign_ins
 from persistence.user.passwords import check_policy, hash_password, verify_password
 from persistence.user.repository import UserRepository
 
@@ -116,11 +116,12 @@ async def resolve(info: strawberry.Info, input: PasswordChangeInput) -> Password
         updated = await UserRepository(m.session, m.scope).update(
             user.id, expected_version=None, password_hash=password_hash
         )
-        sessions = await SessionRepository(m.session, m.scope).revoke_all_for(
-            user.id, except_token=m.viewer.session_token
-        )
-        keys = await ApiKeyRepository(m.session, m.scope).revoke_session_made(
-            user.id, except_id=m.viewer.api_key_id
+        sessions, keys = await end_other_sign_ins(
+            m.session,
+            m.scope,
+            user.id,
+            except_token=m.viewer.session_token,
+            except_key=m.viewer.api_key_id,
         )
         await m.audit("passwordChange", "User", user.id)  # never the password, not even hashed
         return PasswordChangeSuccess(user=updated, revoked_sessions=sessions, revoked_api_keys=keys)
