@@ -39,7 +39,7 @@ from graph import graphiql, request_record
 from graph.compiler.pipeline import EXECUTION, CompiledReads
 from graph.context import Context
 from graph.core import rate_limit
-from graph.core.errors import ServiceUnavailable, TransientConflict
+from graph.core.errors import ServiceUnavailable, StatementTimeout, TransientConflict
 from graph.core.guards import OPERATION_RESOLUTION_FAILURE
 from graph.http_errors import (
     GRAPHQL_RESPONSE_JSON,
@@ -265,8 +265,9 @@ class GraphQLView(GraphQL):
         if any(_unavailable(e) for e in errors):
             # The transaction did not commit: a partial answer would only mislead.
             return error_body(ServiceUnavailable().message, UNAVAILABLE)
-        if any(_coded(e, TransientConflict.code) for e in errors):
-            return error_body(TransientConflict().message, TransientConflict.code)
+        for whole in (TransientConflict, StatementTimeout):  # the transaction was undone
+            if any(_coded(e, whole.code) for e in errors):
+                return error_body(whole().message, whole.code)
         response = await super().process_result(request, result)
         # Errors without a path were raised before execution (syntax, validation, variables,
         # guard rails): the GraphQL spec says `data` is then absent, not null.
@@ -284,6 +285,8 @@ class GraphQLView(GraphQL):
             response.headers["retry-after"] = str(RETRY_AFTER_SECONDS)
         elif TransientConflict.code in codes:
             response.status_code = 409
+        elif StatementTimeout.code in codes:
+            response.status_code = 503
         if sub_response.media_type == GRAPHQL_RESPONSE_JSON:
             response.headers["content-type"] = f"{GRAPHQL_RESPONSE_JSON}; charset=utf-8"
             if isinstance(response_data, dict) and "data" not in response_data:
@@ -306,7 +309,7 @@ def refuse_unsafe_upload(request: AsyncHTTPRequestAdapter) -> None:
 
 def _status_without_data(codes: set[str]) -> int:
     """A `graphql-response+json` answer without `data`: the request failed as a whole."""
-    if UNAVAILABLE in codes:
+    if UNAVAILABLE in codes or StatementTimeout.code in codes:
         return 503
     if TransientConflict.code in codes:
         return 409

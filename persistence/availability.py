@@ -1,8 +1,8 @@
-"""Is an error the database being away (down, restarting, full), or a collision with
-another transaction (a deadlock), rather than a bug?
+"""Is an error the database being away (down, restarting, full), a collision with another
+transaction (a deadlock), or a statement stopped by the timeout, rather than a bug?
 
-Such a failure is temporary and the transaction it hit did not commit, so callers answer
-"try again" (HTTP 503, or 409 for a collision) instead of reporting an internal error.
+The transaction it hit did not commit, so callers answer it whole — "try again" (HTTP 503,
+or 409 for a collision) — instead of reporting an internal error.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ UNAVAILABLE_SQLSTATES = frozenset({"57P01", "57P02", "57P03", "53300"})
 # 40P01: deadlock detected; 40001: serialization failure. PostgreSQL aborted the whole
 # transaction so that another could go on: sent again, it would most likely succeed.
 CONFLICT_SQLSTATES = frozenset({"40P01", "40001"})
+# 57014: query canceled, which for the app's connections is the statement timeout.
+TIMEOUT_SQLSTATE = "57014"
 
 
 def is_unavailable(error: BaseException | None) -> bool:
@@ -29,6 +31,11 @@ def is_transient_conflict(error: BaseException | None) -> bool:
     """Whether `error`, or anything it wraps, is PostgreSQL aborting the transaction for
     another one's sake (a deadlock, a serialization failure)."""
     return any(getattr(e, "sqlstate", None) in CONFLICT_SQLSTATES for e in _chain(error))
+
+
+def is_timed_out(error: BaseException | None) -> bool:
+    """Whether `error`, or anything it wraps, is a statement stopped by the timeout."""
+    return any(getattr(e, "sqlstate", None) == TIMEOUT_SQLSTATE for e in _chain(error))
 
 
 def _says_unavailable(error: BaseException) -> bool:

@@ -38,15 +38,18 @@ from graph.compiler.known_callers import Credential, guard_values
 from graph.compiler.pipeline import (
     EXECUTION,
     CompiledReads,
+    StatementStopped,
     answered_data,
     canonical_json,
     media_type,
     plan_key,
+    stopped,
     viewer_binds,
 )
 from graph.compiler.plan import Plan
 from graph.core import cost, cost_limit
 from graph.settings import ServerSettings
+from persistence.availability import is_timed_out
 from persistence.database import read_pooled
 
 log = logging.getLogger("khub.compiler")
@@ -87,7 +90,12 @@ class ExpressLane:
             return
         messages, complete = await _body(receive, self.settings.max_body_bytes)
         if complete:
-            body = await self._answer(scope, request, b"".join(m["body"] for m in messages))
+            try:
+                body = await self._answer(scope, request, b"".join(m["body"] for m in messages))
+            except StatementStopped:
+                accept = request.accept.decode("latin-1")
+                await stopped(accept)(scope, replay(messages, receive), send)
+                return
             if body is not None:
                 await _send_json(send, body, request.accept)
                 return
@@ -189,7 +197,9 @@ async def _read(db: Any, sql: str, values: tuple[Any, ...]) -> str | None:
     the primary; None when it failed (the full stack then answers, and finds out why)."""
     try:
         return await read_pooled(db.reader(), sql, values, metrics.pool_waited)
-    except Exception:
+    except Exception as exc:
+        if is_timed_out(exc):  # the full stack would only run as long again
+            raise StatementStopped from exc
         log.debug("express statement failed", exc_info=True)
         return None
 

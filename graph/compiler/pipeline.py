@@ -27,8 +27,10 @@ from graph.compiler.known_callers import Credential, KnownCallers, guard_values
 from graph.compiler.plan import Answered, Plan, Prepared, coerce, plan_for
 from graph.context import Context
 from graph.core import cost_limit, error_log, rate_limit
-from graph.http_errors import json_depth
+from graph.core.errors import StatementTimeout
+from graph.http_errors import RequestError, error_response, json_depth
 from graph.retrieval import entries
+from persistence.availability import is_timed_out
 
 log = logging.getLogger("khub.compiler")
 
@@ -64,7 +66,10 @@ class CompiledReads:
         cost_limit.measure(context, self.schema, query, operation_name, variables, extensions)
         handed_over = False
         try:
-            answer = await self._run(context, operation, variables)
+            try:
+                answer = await self._run(context, operation, variables)
+            except StatementStopped:
+                return stopped(request.headers.get("accept", ""))
             if isinstance(answer, Response):
                 return answer
             handed_over = context.authenticated and answer != FAILED
@@ -186,6 +191,19 @@ def canonical_json(variables: dict[str, Any]) -> bytes | None:
         return None
 
 
+class StatementStopped(Exception):
+    """The compiled statement ran past the statement timeout: the reference executor would
+    only run as long again, so the request is answered `STATEMENT_TIMEOUT` at once."""
+
+
+def stopped(accept: str) -> Response:
+    """The answer to an operation the statement timeout stopped, as the reference gives it."""
+    error = RequestError(503, StatementTimeout().message, code=StatementTimeout.code)
+    response = error_response(error, accept)
+    response.headers[EXECUTION] = "compiled"
+    return response
+
+
 async def _execute(context: Any, sql: str, values: tuple[Any, ...]) -> str | None:
     try:
         with tracing.span("graphql.compiled_statement"):
@@ -194,7 +212,9 @@ async def _execute(context: Any, sql: str, values: tuple[Any, ...]) -> str | Non
             async with context.operation.connection() as connection:
                 result = await connection.exec_driver_sql(sql, values)
                 return result.scalar()  # type: ignore[no-any-return]
-    except Exception:
+    except Exception as exc:
+        if is_timed_out(exc):
+            raise StatementStopped from exc
         log.debug("compiled statement failed", exc_info=True)
         return None
 

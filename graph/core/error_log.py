@@ -17,10 +17,10 @@ from sqlalchemy.exc import DBAPIError
 from strawberry.relay import GlobalIDValueError
 from strawberry.types import ExecutionContext
 
-from graph.core.errors import TransientConflict, camel
+from graph.core.errors import StatementTimeout, TransientConflict, camel
 from graph.core.extensions import is_expected
 from graph.core.text import clip
-from persistence.availability import is_transient_conflict
+from persistence.availability import is_timed_out, is_transient_conflict
 from persistence.errors import translate
 
 if TYPE_CHECKING:
@@ -43,6 +43,9 @@ def shape(error: GraphQLError) -> None:
     elif is_transient_conflict(original):  # no bug: the operation answers it whole
         error.message = TransientConflict().message
         error.extensions = {"code": TransientConflict.code}
+    elif is_timed_out(original):  # likewise
+        error.message = StatementTimeout().message
+        error.extensions = {"code": StatementTimeout.code}
     error.message = clip(error.message, MESSAGE_LIMIT)
 
 

@@ -123,6 +123,21 @@ class TransientConflict(GraphQLError):
         )
 
 
+class StatementTimeout(GraphQLError):
+    """A statement ran past `KHUB_DB_STATEMENT_TIMEOUT_MS` and PostgreSQL stopped it: the
+    transaction was undone whole."""
+
+    code = "STATEMENT_TIMEOUT"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The operation ran longer than the server allows and was stopped; nothing was "
+            "changed. Ask for less at once (smaller pages, fewer nested lists), or try again "
+            "later.",
+            extensions={"code": self.code},
+        )
+
+
 class ServiceUnavailable(GraphQLError):
     """The database is down or restarting: nothing was changed, try again shortly."""
 

@@ -12,10 +12,10 @@ from strawberry.extensions import MaskErrors, SchemaExtension
 from strawberry.types.graphql import OperationType
 
 from graph.core import cost_limit, rate_limit
-from graph.core.errors import ServiceUnavailable, TransientConflict
+from graph.core.errors import ServiceUnavailable, StatementTimeout, TransientConflict
 from graph.core.guards import refuse_long_lists, refuse_pointless_anonymous
 from graph.core.lone_fields import signs_in
-from persistence.availability import is_transient_conflict, is_unavailable
+from persistence.availability import is_timed_out, is_transient_conflict, is_unavailable
 
 log = logging.getLogger("khub.graphql")
 
@@ -25,6 +25,7 @@ EXPECTED_CODES = {
     "BAD_USER_INPUT",
     "SERVICE_UNAVAILABLE",
     TransientConflict.code,
+    StatementTimeout.code,
     "INTERNAL_SERVER_ERROR",  # already logged and shaped where it happened
     cost_limit.COST_LIMIT_EXCEEDED,
     rate_limit.RATE_LIMITED,
@@ -98,11 +99,16 @@ class OperationLifecycle(SchemaExtension):
                 log.warning("request %s: the database is unavailable", context.request_id)
                 result.errors = [ServiceUnavailable()]  # type: ignore[union-attr]
                 return
+            # Either undoes the whole transaction: the mutations before the one that met it
+            # did not stand either, and a query's later statements fail in the aborted
+            # snapshot, so none of the data may be answered.
             if any(is_transient_conflict(e.original_error) for e in errors):
-                # The whole transaction was undone: the mutations before the one that met
-                # the deadlock did not stand either, so none of the data may be answered.
                 log.info("request %s: undone to break a deadlock", context.request_id)
                 result.errors = [TransientConflict()]  # type: ignore[union-attr]
+                return
+            if any(is_timed_out(e.original_error) for e in errors):
+                log.warning("request %s: stopped by the statement timeout", context.request_id)
+                result.errors = [StatementTimeout()]  # type: ignore[union-attr]
                 return
             # Errors were logged already, once each (graph/core/error_log.py).
             commit = not any(not is_expected(e) for e in errors)
