@@ -93,3 +93,19 @@ class ApiKey(RowType, LoadedNode):
     revoked_at: datetime | None = strawberry.field(description="When it was revoked, if it was.")
     created_at: datetime = strawberry.field(description="When it was created.")
     owner: User = related(UserOnRecordByIdLoader, key="user_id", description="The user it acts as.")
+
+
+@strawberry.type(
+    description="What a change of how the account signs in ended: the caller's other sessions "
+    "and the API keys created on a session."
+)
+class SignInsEnded:
+    revoked_sessions: int = strawberry.field(
+        description="How many other sessions were ended (all of them when called with an API "
+        "key); the session of this request stays open."
+    )
+    revoked_api_keys: int = strawberry.field(
+        description="How many API keys were revoked: every key created on a login session, or "
+        "with a key that was; the key of this request, if any, stays. Keys made without a "
+        "session (the command line) stay."
+    )

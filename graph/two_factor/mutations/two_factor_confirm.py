@@ -11,6 +11,7 @@ from graph.core.mutations import MutationContext, run
 from graph.core.permissions import CanWriteOwnAccount
 from graph.two_factor import verify
 from graph.two_factor.types import InvalidTwoFactorCode, TwoFactorThrottled
+from graph.user.types import SignInsEnded
 from persistence.two_factor import codes
 from persistence.two_factor.repository import TwoFactorRepository
 from persistence.user.credentials import end_other_sign_ins
@@ -27,17 +28,8 @@ class TwoFactorConfirmInput:
     "sessions, opened with the password alone, ended, and so did the API keys created on a "
     "session."
 )
-class TwoFactorConfirmSuccess:
+class TwoFactorConfirmSuccess(SignInsEnded):
     recovery_codes: list[str] = strawberry.field(description="Ten single-use recovery codes.")
-    revoked_sessions: int = strawberry.field(
-        description="How many other sessions were ended (all of them when called with an API "
-        "key); the session of this request stays open."
-    )
-    revoked_api_keys: int = strawberry.field(
-        description="How many API keys were revoked: every key created on a login session, or "
-        "with a key that was; the key of this request, if any, stays. Keys made without a "
-        "session (the command line) stay."
-    )
 
 
 TwoFactorConfirmResult = Annotated[

@@ -10,7 +10,7 @@ import strawberry
 from graph.core.errors import ValidationError, from_domain
 from graph.core.mutations import MutationContext, run
 from graph.core.permissions import CanWriteOwnAccount
-from graph.user.types import User
+from graph.user.types import SignInsEnded, User
 from persistence import errors as domain
 from persistence.user import models, throttle
 from persistence.user.credentials import end_other_sign_ins
@@ -30,17 +30,8 @@ class PasswordChangeInput:
     description="The password was changed; the caller's other sessions ended, and so did "
     "the API keys created on a session."
 )
-class PasswordChangeSuccess:
+class PasswordChangeSuccess(SignInsEnded):
     user: User = strawberry.field(description="The caller's account.")
-    revoked_sessions: int = strawberry.field(
-        description="How many other sessions were ended (all of them when called with an API "
-        "key); the session of this request stays open."
-    )
-    revoked_api_keys: int = strawberry.field(
-        description="How many API keys were revoked: every key created on a login session, or "
-        "with a key that was; the key of this request, if any, stays. Keys made without a "
-        "session (the command line) stay."
-    )
 
 
 PasswordChangeResult = Annotated[
